@@ -1,0 +1,1 @@
+"""Jeugdstem's survey engine, its channel adapters (Telegram, console) and the CLI."""

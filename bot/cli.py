@@ -1,0 +1,95 @@
+"""The `jeugdstem` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import typer
+
+from bot.logs import configure_logging
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings
+from bot.survey import ConfigError
+
+app = typer.Typer(
+    help="Jeugdstem: a survey bot that asks young people in Kortrijk what holds them back.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+NO_TOKEN = """\
+TELEGRAM_BOT_TOKEN is not set, so the bot cannot log in to Telegram.
+
+Get a token from BotFather:
+  1. In Telegram, open a chat with @BotFather and send /newbot.
+  2. Choose a name and a username ending in 'bot'.
+  3. BotFather answers with a token like 123456789:AAH...; then run
+       export TELEGRAM_BOT_TOKEN='<the token>'
+       jeugdstem run
+
+To try the survey without Telegram, run:  jeugdstem chat
+"""
+
+
+def _runtime() -> Runtime:
+    """Settings and survey, or a clear message and exit code 2."""
+    settings = Settings()
+    configure_logging(settings.jeugdstem_log_level)
+    try:
+        return build_runtime(settings)
+    except (ConfigError, ValueError) as error:
+        typer.echo(f"Configuration error:\n{error}", err=True)
+        raise typer.Exit(2) from error
+
+
+@app.command()
+def run(
+    webhook: bool = typer.Option(
+        False,
+        "--webhook",
+        help="Receive updates as a webhook server (needs JEUGDSTEM_WEBHOOK_URL and "
+        "JEUGDSTEM_WEBHOOK_SECRET) instead of long polling.",
+    ),
+) -> None:
+    """Run the Telegram bot (long polling by default)."""
+    settings = Settings()
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        typer.echo(NO_TOKEN, err=True)
+        raise typer.Exit(2)
+    if webhook and (not settings.jeugdstem_webhook_url or settings.jeugdstem_webhook_secret is None):
+        typer.echo(
+            "Webhook mode needs JEUGDSTEM_WEBHOOK_URL (the public https URL Telegram posts to)\n"
+            "and JEUGDSTEM_WEBHOOK_SECRET (1-256 characters A-Z, a-z, 0-9, _ and -).",
+            err=True,
+        )
+        raise typer.Exit(2)
+    runtime = _runtime()
+    from bot.telegram import run_telegram  # imported here: `chat` should not need Telegram
+
+    run_telegram(runtime, webhook=webhook)
+
+
+@app.command()
+def chat(
+    user: str = typer.Option(
+        "console", help="Who you are in the terminal; the same name continues the same survey."
+    ),
+) -> None:
+    """Take the survey in this terminal (SQLite by default, no Telegram token needed)."""
+    runtime = _runtime()
+    from bot.console import ConsoleChat
+
+    async def main() -> None:
+        try:
+            await ConsoleChat(runtime, user).run()
+        finally:
+            await runtime.database.dispose()
+
+    asyncio.run(main())
+
+
+def main() -> None:  # pragma: no cover - `python -m bot`
+    app(prog_name="jeugdstem")
+    sys.exit(0)

@@ -1,0 +1,717 @@
+"""The survey engine: events in, replies out, conversation state in the database.
+
+It knows nothing about Telegram or the terminal. An adapter turns what its
+channel receives into an :class:`Incoming` event and renders the
+:class:`Response` (texts and buttons). Each event is handled in one database
+transaction: the answer, the new state and the "update seen" mark are
+committed together, so a crash never stores half a step and a redelivered
+update is stored once.
+
+```mermaid
+stateDiagram-v2
+    [*] --> Welcome: /start [code]
+    Welcome --> Welcome: language button
+    Welcome --> [*]: Liever niet (nothing stored)
+    Welcome --> Question: Ik doe mee
+    Question --> Question: answer, button or skip
+    Question --> [*]: age under minimum (everything erased)
+    Question --> Paused: /stop
+    Paused --> Question: /start or Verder doen
+    Question --> OptIn: last question answered
+    OptIn --> Done: Ja / Nee
+    Done --> Welcome: /start
+```
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.identity import CallbackCodec, InvalidCallback
+from bot.survey import Question, Survey
+from storage import Conversation, Database, Participant, Participation
+from storage import repository as repo
+from storage.models import utcnow
+
+# ---------------------------------------------------------------------------
+# What goes in
+
+
+@dataclass(frozen=True)
+class Start:
+    """/start, possibly with a deep-link code."""
+
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """Any other /command, without the slash."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text message."""
+
+    text: str
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The participant edited an earlier text message."""
+
+    text: str
+    message_id: int
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button press, with the button's (signed) data."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class NonText:
+    """Voice, photo, sticker, location, document, ...: anything we cannot read."""
+
+    kind: str
+
+
+Event = Start | Command | Text | Edit | Press | NonText
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One event from one participant, as an adapter hands it to the engine."""
+
+    pseudonym: str
+    event: Event
+    # Where to reach the participant; stored in the separate chat-link table.
+    chat_id: int | None = None
+    # The channel's id for this delivery; a repeated id is ignored.
+    update_id: int | None = None
+
+
+# ---------------------------------------------------------------------------
+# What comes out
+
+
+@dataclass(frozen=True)
+class Button:
+    """An answer button: what it shows and the signed data it sends back."""
+
+    label: str
+    data: str
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to show: text plus optional buttons."""
+
+    text: str
+    buttons: Keyboard = ()
+
+
+@dataclass
+class Response:
+    """Everything the adapter should do for one event."""
+
+    replies: list[Reply] = field(default_factory=list)
+    # A short pop-up that answers a button press.
+    notice: str | None = None
+    # New content for the message whose button was pressed (for example without buttons).
+    origin: Reply | None = None
+    # The update was seen before; nothing was changed and nothing should be sent.
+    duplicate: bool = False
+    # Where the participant is now, for logs ("q:age", "opt_in", "done", ...).
+    step: str | None = None
+
+
+# Steps of the conversation besides "q:<question id>".
+OPT_IN = "opt_in"
+DONE = "done"
+# Question id for text sent after the last question: stored, never lost.
+EXTRA = "extra"
+
+# Commands shown in the channel's menu, in this order.
+MENU_COMMANDS = ("start", "help", "privacy", "language", "stop", "delete")
+
+_MAX_RETRIES = 3
+
+
+def command_menu(survey: Survey, language: str) -> list[tuple[str, str]]:
+    """The (command, description) pairs for a channel's command menu."""
+    return [(name, survey.text(f"command_{name}", language)) for name in MENU_COMMANDS]
+
+
+def _normalise(text: str) -> str:
+    """Lower case, no accents, emoji or punctuation: for matching typed text to buttons."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(kept.split())
+
+
+_AGE = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
+
+
+class SurveyEngine:
+    """Runs the survey for any channel."""
+
+    def __init__(self, survey: Survey, database: Database, codec: CallbackCodec) -> None:
+        self.survey = survey
+        self.database = database
+        self.codec = codec
+        self._question_index = {q.id: i for i, q in enumerate(survey.questions)}
+
+    async def handle(self, incoming: Incoming) -> Response:
+        """Handle one event in one transaction, retrying if another worker raced us."""
+        for attempt in range(_MAX_RETRIES):
+            try:
+                async with self.database.transaction() as session:
+                    return await _Turn(self, session, incoming).run()
+            except (IntegrityError, StaleDataError):
+                # Two deliveries of a first message can both try to create the
+                # participant; the loser retries and then sees the winner's rows.
+                if attempt == _MAX_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    # -- rendering, shared by every turn -------------------------------------------------
+
+    def question_prompt(self, question: Question, language: str, ticked: Sequence[str]) -> Reply:
+        """A question with its progress, text and buttons."""
+        number = self._question_index[question.id] + 1
+        progress = self.survey.text(
+            "progress", language, number=number, total=len(self.survey.questions)
+        )
+        text = f"{progress} {question.text[language]}"
+        options: list[Button] = []
+        if question.type == "age_band":
+            options = [
+                Button(band.label[language], self.codec.encode("a", question.id, band.id))
+                for band in self.survey.age_bands
+            ]
+        elif question.type == "multi_choice":
+            options = [
+                Button(
+                    ("✅ " if option.id in ticked else "") + option.label[language],
+                    self.codec.encode("t", question.id, option.id),
+                )
+                for option in question.options
+            ]
+        else:
+            options = [
+                Button(option.label[language], self.codec.encode("a", question.id, option.id))
+                for option in question.options
+            ]
+        rows = [
+            tuple(options[i : i + question.columns])
+            for i in range(0, len(options), question.columns)
+        ]
+        last_row: list[Button] = []
+        if question.type == "multi_choice":
+            last_row.append(
+                Button(
+                    self.survey.text("button_done", language),
+                    self.codec.encode("d", question.id),
+                )
+            )
+        if question.skippable:
+            last_row.append(
+                Button(
+                    self.survey.text("button_skip", language),
+                    self.codec.encode("s", question.id),
+                )
+            )
+        if last_row:
+            rows.append(tuple(last_row))
+        return Reply(text, tuple(rows))
+
+    def welcome(self, language: str, source: str | None) -> Reply:
+        """The welcome with consent and language buttons; the source rides along signed."""
+        code = source or "-"
+        consent = (
+            Button(
+                self.survey.text("button_consent_yes", language),
+                self.codec.encode("c", "yes", language, code),
+            ),
+            Button(
+                self.survey.text("button_consent_no", language),
+                self.codec.encode("c", "no", language, code),
+            ),
+        )
+        return Reply(self.survey.text("welcome", language), (consent, self.language_row(code)))
+
+    def language_row(self, source: str) -> tuple[Button, ...]:
+        """One button per survey language."""
+        return tuple(
+            Button(self.survey.language_names[lang], self.codec.encode("l", lang, source))
+            for lang in self.survey.languages
+        )
+
+    def opt_in_prompt(self, language: str) -> Reply:
+        """The closing thanks, asking whether we may message them about new questions."""
+        buttons = (
+            (
+                Button(self.survey.text("button_opt_in_yes", language), self.codec.encode("o", "yes")),
+                Button(self.survey.text("button_opt_in_no", language), self.codec.encode("o", "no")),
+            ),
+        )
+        return Reply(self.survey.text("thanks", language), buttons)
+
+    def question_at(self, step: str) -> Question | None:
+        """The question a "q:<id>" step points at."""
+        if not step.startswith("q:"):
+            return None
+        return self.survey.question(step[2:])
+
+    def next_step(self, question: Question) -> str:
+        """The step after a question."""
+        index = self._question_index[question.id] + 1
+        if index < len(self.survey.questions):
+            return f"q:{self.survey.questions[index].id}"
+        return OPT_IN
+
+    def option_label(self, question: Question, option_id: str, language: str) -> str | None:
+        """The label of one of a question's options (or age bands), None if it has no such option."""
+        choices = self.survey.age_bands if question.type == "age_band" else question.options
+        return next((c.label[language] for c in choices if c.id == option_id), None)
+
+    def match_option(self, question: Question, text: str) -> str | None:
+        """The option id a typed text names (in any language), if exactly one matches."""
+        typed = _normalise(text)
+        if not typed:
+            return None
+        if question.type == "age_band":
+            age = _AGE.search(text)
+            if age is not None:
+                years = int(age.group(1))
+                for band in self.survey.age_bands:
+                    if band.contains(years):
+                        return band.id
+            candidates = [(band.id, band.label) for band in self.survey.age_bands]
+        else:
+            candidates = [(option.id, option.label) for option in question.options]
+        matches = {
+            option_id
+            for option_id, labels in candidates
+            if typed in {_normalise(label) for label in labels.values()} | {_normalise(option_id)}
+        }
+        return matches.pop() if len(matches) == 1 else None
+
+
+class _Turn:
+    """One event being handled inside one transaction."""
+
+    def __init__(self, engine: SurveyEngine, session: AsyncSession, incoming: Incoming) -> None:
+        self.engine = engine
+        self.survey = engine.survey
+        self.session = session
+        self.incoming = incoming
+        self.participant: Participant | None = None
+        self.conversation: Conversation | None = None
+        self.participation: Participation | None = None
+
+    # -- the frame around every event -----------------------------------------------------
+
+    async def run(self) -> Response:
+        incoming = self.incoming
+        self.participant = await repo.find_participant(
+            self.session, incoming.pseudonym, lock=True
+        )
+        if self.participant is not None:
+            if incoming.update_id is not None and await repo.was_processed(
+                self.session, incoming.update_id
+            ):
+                return Response(duplicate=True)
+            self.conversation = await repo.get_conversation(self.session, self.participant.id)
+            if self.conversation is not None:
+                self.participation = await repo.get_participation(
+                    self.session, self.conversation.participation_id
+                )
+            if incoming.chat_id is not None:
+                await repo.update_chat_link(self.session, self.participant.id, incoming.chat_id)
+
+        response = await self.dispatch(incoming.event)
+
+        # self.participant is None when nothing may be stored (before consent, or erased).
+        if self.participant is not None and incoming.update_id is not None:
+            repo.mark_processed(self.session, incoming.update_id, self.participant.id)
+        response.step = self.conversation.step if self.conversation is not None else None
+        return response
+
+    async def dispatch(self, event: Event) -> Response:
+        match event:
+            case Start(code):
+                return self.on_start(code)
+            case Command(name):
+                return await self.on_command(name)
+            case Text(text, message_id):
+                return await self.on_text(text, message_id)
+            case Edit(text, message_id):
+                return await self.on_edit(text, message_id)
+            case Press(data):
+                return await self.on_press(data)
+            case NonText():
+                return self.on_non_text()
+        raise TypeError(f"unknown event {type(event).__name__}")
+
+    # -- state helpers --------------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        if self.participation is not None:
+            return self.participation.language
+        if self.participant is not None:
+            return self.participant.language
+        return self.survey.default_language
+
+    def text(self, key: str, **values: object) -> str:
+        return self.survey.text(key, self.language, **values)
+
+    @property
+    def active(self) -> bool:
+        """In the middle of a participation (possibly paused)."""
+        return self.conversation is not None and self.conversation.step != DONE
+
+    def current_prompt(self) -> Reply:
+        """What the participant should see again for the step they are on."""
+        assert self.conversation is not None
+        question = self.engine.question_at(self.conversation.step)
+        if question is not None:
+            return self.engine.question_prompt(question, self.language, self.conversation.pending)
+        return self.engine.opt_in_prompt(self.language)
+
+    def move_to(self, step: str) -> Reply:
+        """Advance the conversation and return the prompt of the new step."""
+        assert self.conversation is not None and self.participation is not None
+        self.conversation.step = step
+        self.conversation.pending = []
+        if step == OPT_IN and self.participation.finished_at is None:
+            self.participation.finished_at = utcnow()
+        return self.current_prompt()
+
+    # -- events ---------------------------------------------------------------------------
+
+    def on_start(self, code: str | None) -> Response:
+        """/start: welcome a newcomer, or pick up where a participant left off."""
+        if not self.active:
+            source = self.survey.source(code)
+            return Response([self.engine.welcome(self.language, source.id if source else None)])
+        assert self.conversation is not None
+        self.conversation.paused = False
+        return Response([Reply(self.text("resumed")), self.current_prompt()])
+
+    async def on_command(self, name: str) -> Response:
+        """/help, /privacy, /language, /stop, /delete and unknown commands."""
+        if name == "help":
+            return Response([Reply(self.text("help"))])
+        if name == "privacy":
+            return Response([Reply(self.text("privacy"))])
+        if name == "language":
+            row = self.engine.language_row("-")
+            return Response([Reply(self.text("language_prompt"), (row,))])
+        if name == "stop":
+            if not self.active:
+                return Response([Reply(self.text("nothing_to_stop"))])
+            assert self.conversation is not None
+            self.conversation.paused = True
+            return Response([Reply(self.text("paused"))])
+        if name == "delete":
+            if self.participant is None:
+                return Response([Reply(self.text("nothing_to_delete"))])
+            buttons = (
+                (
+                    Button(self.text("button_delete_yes"), self.engine.codec.encode("x", "yes")),
+                    Button(self.text("button_delete_no"), self.engine.codec.encode("x", "no")),
+                ),
+            )
+            return Response([Reply(self.text("delete_confirm"), buttons)])
+        return Response([Reply(self.text("unknown_command"))])
+
+    async def on_text(self, text: str, message_id: int | None) -> Response:
+        """Free text: an answer in the person's own words, or explained, never lost."""
+        if self.conversation is None or self.participation is None:
+            # Before consent nothing may be stored: show the welcome instead.
+            return Response([self.engine.welcome(self.language, None)])
+        if self.conversation.paused:
+            resume = Button(self.text("button_resume"), self.engine.codec.encode("r"))
+            return Response([Reply(self.text("paused_reminder"), ((resume,),))])
+        participation_id = self.participation.id
+        question = self.engine.question_at(self.conversation.step)
+        if question is None:
+            repo.add_answer(self.session, participation_id, EXTRA, text=text, message_id=message_id)
+            if self.conversation.step == OPT_IN:
+                return Response([self.current_prompt()])
+            return Response([Reply(self.text("noted_extra"))])
+
+        if question.type == "open" or (question.type == "multi_choice" and question.allow_text):
+            ticked = ",".join(self.conversation.pending) or None
+            repo.add_answer(
+                self.session,
+                participation_id,
+                question.id,
+                text=text,
+                button_value=ticked if question.type == "multi_choice" else None,
+                message_id=message_id,
+            )
+            return Response([self.move_to(self.engine.next_step(question))])
+
+        option_id = self.engine.match_option(question, text)
+        if option_id is not None and question.type != "multi_choice":
+            return await self.choose(question, option_id, text=text, message_id=message_id)
+        # A button was expected: keep the words, explain, and ask again.
+        repo.add_answer(self.session, participation_id, question.id, text=text, message_id=message_id)
+        return Response([Reply(self.text("choose_a_button")), self.current_prompt()])
+
+    async def on_edit(self, text: str, message_id: int) -> Response:
+        """An edit of the latest answer updates it; edits of older messages are ignored."""
+        if self.participation is None:
+            return Response()
+        latest = await repo.latest_answer(self.session, self.participation.id)
+        if latest is not None and latest.message_id == message_id:
+            repo.mark_edited(latest, text)
+        return Response()
+
+    def on_non_text(self) -> Response:
+        """Voice, photos, stickers...: ask for text and repeat the current question."""
+        replies = [Reply(self.text("text_only"))]
+        if self.active and self.conversation is not None and not self.conversation.paused:
+            replies.append(self.current_prompt())
+        elif self.conversation is None:
+            replies.append(self.engine.welcome(self.language, None))
+        return Response(replies)
+
+    async def on_press(self, data: str) -> Response:
+        """A button press: verified, checked against the current step, then applied."""
+        try:
+            kind, args = self.engine.codec.decode(data)
+        except InvalidCallback:
+            return Response(notice=self.text("invalid_button"))
+        handlers = {
+            "c": self.press_consent,
+            "l": self.press_language,
+            "a": self.press_answer,
+            "t": self.press_toggle,
+            "d": self.press_done,
+            "s": self.press_skip,
+            "o": self.press_opt_in,
+            "r": self.press_resume,
+            "x": self.press_delete,
+        }
+        handler = handlers.get(kind)
+        if handler is None:
+            return Response(notice=self.text("invalid_button"))
+        try:
+            return await handler(*args)
+        except TypeError:
+            # Signed by us but with the wrong number of parts: an older bot version.
+            return Response(notice=self.text("invalid_button"))
+
+    def stale(self) -> Response:
+        return Response(notice=self.text("stale_button"))
+
+    def invalid(self) -> Response:
+        return Response(notice=self.text("invalid_button"))
+
+    def asked(self, question_id: str) -> Question | None:
+        """The question if it is the one being asked right now, else None (a stale button)."""
+        if self.conversation is None or self.conversation.paused:
+            return None
+        question = self.engine.question_at(self.conversation.step)
+        return question if question is not None and question.id == question_id else None
+
+    async def press_consent(self, choice: str, language: str, code: str) -> Response:
+        if self.active:
+            return self.stale()
+        if language not in self.survey.languages:
+            return self.invalid()
+        welcome_text = self.survey.text("welcome", language)
+        if choice == "no":
+            return Response(
+                [Reply(self.survey.text("declined", language))], origin=Reply(welcome_text)
+            )
+        if choice != "yes":
+            return self.invalid()
+        if self.participant is None:
+            self.participant = await repo.create_participant(
+                self.session, self.incoming.pseudonym, language, self.incoming.chat_id
+            )
+        self.participant.language = language
+        source = self.survey.source(code)
+        first = f"q:{self.survey.questions[0].id}"
+        self.conversation = await repo.start_participation(
+            self.session,
+            self.participant,
+            source=source.id if source else None,
+            language=language,
+            first_step=first,
+        )
+        self.participation = await repo.get_participation(
+            self.session, self.conversation.participation_id
+        )
+        return Response([self.current_prompt()], origin=Reply(welcome_text))
+
+    async def press_language(self, language: str, code: str) -> Response:
+        if language not in self.survey.languages:
+            return self.invalid()
+        if self.participant is not None:
+            self.participant.language = language
+        if not self.active:
+            return Response(origin=self.engine.welcome(language, code if code != "-" else None))
+        assert self.participation is not None and self.conversation is not None
+        self.participation.language = language
+        replies = [Reply(self.text("language_changed"))]
+        if not self.conversation.paused:
+            replies.append(self.current_prompt())
+        return Response(replies, origin=Reply(self.text("language_prompt")))
+
+    async def choose(
+        self,
+        question: Question,
+        option_id: str,
+        *,
+        text: str | None = None,
+        message_id: int | None = None,
+    ) -> Response:
+        """Store a chosen option (button or matching text) and move on."""
+        assert self.participation is not None
+        if question.type == "age_band":
+            band = next(b for b in self.survey.age_bands if b.id == option_id)
+            if band.max_age is not None and band.max_age < self.survey.privacy.minimum_age:
+                return await self.age_gate()
+            self.participation.age_band = band.id
+        elif question.profile == "area":
+            self.participation.area = option_id
+        repo.add_answer(
+            self.session,
+            self.participation.id,
+            question.id,
+            text=text,
+            button_value=option_id,
+            message_id=message_id,
+        )
+        return Response([self.move_to(self.engine.next_step(question))])
+
+    async def age_gate(self) -> Response:
+        """Too young to consent alone: thank them and keep nothing at all."""
+        reply = Reply(self.text("age_gate", minimum_age=self.survey.privacy.minimum_age))
+        await self.erase_participant()
+        return Response([reply])
+
+    async def erase_participant(self) -> None:
+        """Delete every row about this participant, in this transaction."""
+        assert self.participant is not None
+        await repo.delete_participant(self.session, self.participant.id)
+        # The rows are gone; nothing loaded about them may be flushed back.
+        self.session.expunge_all()
+        self.participant = None
+        self.conversation = None
+        self.participation = None
+
+    async def press_answer(self, question_id: str, option_id: str) -> Response:
+        question = self.asked(question_id)
+        if question is None:
+            return self.stale()
+        label = self.engine.option_label(question, option_id, self.language)
+        if label is None or question.type == "multi_choice":
+            return self.invalid()
+        prompt = self.engine.question_prompt(question, self.language, ())
+        response = await self.choose(question, option_id)
+        response.origin = Reply(f"{prompt.text}\n→ {label}")
+        return response
+
+    async def press_toggle(self, question_id: str, option_id: str) -> Response:
+        question = self.asked(question_id)
+        if question is None or self.conversation is None:
+            return self.stale()
+        if question.type != "multi_choice" or option_id not in {o.id for o in question.options}:
+            return self.invalid()
+        ticked = list(self.conversation.pending)
+        if option_id in ticked:
+            ticked.remove(option_id)
+        else:
+            ticked.append(option_id)
+        self.conversation.pending = ticked
+        return Response(origin=self.engine.question_prompt(question, self.language, ticked))
+
+    async def press_done(self, question_id: str) -> Response:
+        question = self.asked(question_id)
+        if question is None or self.conversation is None or self.participation is None:
+            return self.stale()
+        if question.type != "multi_choice":
+            return self.invalid()
+        ticked = list(self.conversation.pending)
+        labels = {o.id: o.label[self.language] for o in question.options}
+        prompt = self.engine.question_prompt(question, self.language, ())
+        repo.add_answer(
+            self.session,
+            self.participation.id,
+            question.id,
+            button_value=",".join(ticked) or None,
+            skipped=not ticked,
+        )
+        chosen = ", ".join(labels[t] for t in ticked) or self.text("button_skip")
+        return Response(
+            [self.move_to(self.engine.next_step(question))],
+            origin=Reply(f"{prompt.text}\n→ {chosen}"),
+        )
+
+    async def press_skip(self, question_id: str) -> Response:
+        question = self.asked(question_id)
+        if question is None or self.participation is None:
+            return self.stale()
+        if not question.skippable:
+            return self.invalid()
+        prompt = self.engine.question_prompt(question, self.language, ())
+        repo.add_answer(self.session, self.participation.id, question.id, skipped=True)
+        return Response(
+            [self.move_to(self.engine.next_step(question))],
+            origin=Reply(f"{prompt.text}\n→ {self.text('button_skip')}"),
+        )
+
+    async def press_opt_in(self, choice: str) -> Response:
+        if self.conversation is None or self.conversation.step != OPT_IN or self.participant is None:
+            return self.stale()
+        if choice not in ("yes", "no"):
+            return self.invalid()
+        self.participant.notify_opt_in = choice == "yes"
+        self.conversation.step = DONE
+        return Response(
+            [Reply(self.text(f"opt_in_{choice}"))],
+            origin=Reply(self.text("thanks")),
+        )
+
+    async def press_resume(self) -> Response:
+        if not self.active or self.conversation is None or not self.conversation.paused:
+            return self.stale()
+        self.conversation.paused = False
+        return Response([Reply(self.text("resumed")), self.current_prompt()])
+
+    async def press_delete(self, choice: str) -> Response:
+        if choice == "no":
+            return Response([Reply(self.text("delete_cancelled"))], origin=Reply(self.text("delete_confirm")))
+        if choice != "yes":
+            return self.invalid()
+        if self.participant is None:
+            return Response([Reply(self.text("nothing_to_delete"))])
+        language = self.language
+        await self.erase_participant()
+        return Response(
+            [Reply(self.survey.text("deleted", language))],
+            origin=Reply(self.survey.text("delete_confirm", language)),
+        )

@@ -1,0 +1,96 @@
+"""Pseudonyms and signed button data, both keyed by JEUGDSTEM_SECRET."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from storage.database import sqlite_file
+
+SECRET_FILE_NAME = "jeugdstem.secret"
+
+
+def secret_path_for(database_url: str) -> Path:
+    """Where a generated secret is kept: beside the SQLite file, else in the working dir."""
+    database = sqlite_file(database_url)
+    folder = database.parent if database is not None else Path.cwd()
+    return folder / SECRET_FILE_NAME
+
+
+def load_or_create_secret(configured: str | None, database_url: str) -> bytes:
+    """JEUGDSTEM_SECRET if set; otherwise a secret generated once and kept on disk (0600)."""
+    if configured:
+        return configured.encode("utf-8")
+    path = secret_path_for(database_url)
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32).encode("ascii")
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another process created it first; use theirs so pseudonyms agree.
+        return path.read_bytes().strip()
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(value + b"\n")
+    return value
+
+
+class Pseudonymizer:
+    """Turns channel user ids into stable pseudonyms that cannot be reversed without the secret."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def telegram(self, user_id: int) -> str:
+        """HMAC-SHA256 of the Telegram user id (the contract in the design doc)."""
+        return hmac.new(self._secret, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()
+
+    def console(self, name: str) -> str:
+        """Pseudonym for a console user; the prefix keeps it apart from Telegram ids."""
+        return hmac.new(self._secret, f"console:{name}".encode(), hashlib.sha256).hexdigest()
+
+
+class InvalidCallback(ValueError):
+    """Button data that we did not sign, or that does not parse."""
+
+
+class CallbackCodec:
+    """Signs button data so a forged callback can never change state.
+
+    Telegram limits callback data to 64 bytes: ``<kind>|<arg>|<arg>|<tag>``
+    with an 8-character tag (48 bits of HMAC) fits every button we make.
+    """
+
+    MAX_BYTES = 64
+    _TAG_CHARS = 8
+
+    def __init__(self, secret: bytes) -> None:
+        self._key = hmac.new(secret, b"jeugdstem callback data", hashlib.sha256).digest()
+
+    def _tag(self, payload: str) -> str:
+        digest = hmac.new(self._key, payload.encode("utf-8"), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode("ascii")[: self._TAG_CHARS]
+
+    def encode(self, kind: str, *args: str) -> str:
+        """Button data for an action; raises ValueError if it would not fit Telegram's limit."""
+        payload = "|".join((kind, *args))
+        data = f"{payload}|{self._tag(payload)}"
+        if len(data.encode("utf-8")) > self.MAX_BYTES:
+            raise ValueError(f"callback data too long ({len(data)} bytes): shorten the ids")
+        return data
+
+    def decode(self, data: str) -> tuple[str, tuple[str, ...]]:
+        """The action kind and its arguments; raises InvalidCallback for anything we did not sign."""
+        payload, separator, tag = data.rpartition("|")
+        expected = self._tag(payload).encode("ascii")
+        if not separator or not hmac.compare_digest(tag.encode("utf-8"), expected):
+            raise InvalidCallback("callback data is not signed by this bot")
+        kind, *args = payload.split("|")
+        return kind, tuple(args)

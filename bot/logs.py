@@ -1,0 +1,43 @@
+"""Structured JSON logs of events: ids, steps and timings, never what anyone wrote.
+
+Nothing here receives message text. Third-party loggers are held at WARNING
+because some of them log request URLs (which carry the bot token) or payloads.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+
+# Loggers that would print URLs with the bot token, or message payloads, below WARNING.
+_QUIET = ("httpx", "httpcore", "telegram", "apscheduler", "tornado", "aiosqlite", "asyncio")
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """JSON lines on stderr for our events; third-party libraries at WARNING."""
+    numeric = logging.getLevelName(level.upper())
+    if not isinstance(numeric, int):
+        numeric = logging.INFO
+    logging.basicConfig(
+        stream=sys.stderr, level=max(numeric, logging.WARNING), format="%(levelname)s %(name)s %(message)s"
+    )
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.dict_tracebacks,
+            structlog.processors.JSONRenderer(),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(numeric),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+
+
+def short_pseudonym(pseudonym: str) -> str:
+    """The first 12 hex characters: enough to follow one participant through the logs."""
+    return pseudonym[:12]

@@ -1,0 +1,35 @@
+"""Settings from the environment: one pydantic-settings object for the whole program."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "config.yml"
+
+
+def _default_config_path() -> Path:
+    # A config.yml in the working directory wins, so a deployment can keep its own.
+    local = Path("config.yml")
+    return local if local.exists() else REPO_CONFIG
+
+
+class Settings(BaseSettings):
+    """Environment variables (see ../shared/design/architecture.md for the contract)."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite:///jeugdstem.db"
+    jeugdstem_secret: SecretStr | None = None
+    jeugdstem_config: Path = Field(default_factory=_default_config_path)
+    jeugdstem_log_level: str = "INFO"
+
+    # Webhook mode (`jeugdstem run --webhook`).
+    jeugdstem_webhook_url: str | None = None
+    jeugdstem_webhook_secret: SecretStr | None = None
+    jeugdstem_webhook_listen: str = "127.0.0.1"
+    jeugdstem_webhook_port: int = 8443

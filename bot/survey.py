@@ -1,0 +1,309 @@
+"""The survey as data: ``config.yml`` parsed and checked into typed models.
+
+Every text is a mapping language -> string, and must exist in every configured
+language. Errors name the file, the line and the key, so staff can fix the
+file without a developer.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,23}$")]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+Texts = dict[LanguageCode, Annotated[str, StringConstraints(min_length=1, max_length=3500)]]
+
+# Steps that are not questions; question ids may not use them.
+RESERVED_IDS = frozenset({"extra", "opt_in", "done", "consent"})
+
+
+class ConfigError(Exception):
+    """config.yml is unreadable or invalid; the message names file, line and key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Model):
+    """A partner or campaign that hands out a deep link ``?start=<id>``."""
+
+    id: Slug
+    label: str
+
+
+class Option(_Model):
+    """One answer button."""
+
+    id: Slug
+    label: Texts
+
+
+class AgeBand(_Model):
+    """An age band; ``max_age`` under the minimum age triggers the age gate."""
+
+    id: Slug
+    label: Texts
+    min_age: int | None = Field(default=None, ge=0, le=120)
+    max_age: int | None = Field(default=None, ge=0, le=120)
+
+    def contains(self, age: int) -> bool:
+        """Whether an age in years falls in this band."""
+        low = self.min_age if self.min_age is not None else 0
+        high = self.max_age if self.max_age is not None else 200
+        return low <= age <= high
+
+
+class Question(_Model):
+    """One survey question.
+
+    ``age_band`` takes its buttons from ``age_bands``; ``single_choice`` and
+    ``multi_choice`` from ``options``; ``open`` expects the person's own words
+    and may offer buttons too.
+    """
+
+    id: Slug
+    type: Literal["age_band", "single_choice", "multi_choice", "open"]
+    text: Texts
+    options: tuple[Option, ...] = ()
+    # Free text is stored as the answer (multi_choice: next to the ticked options).
+    allow_text: bool = False
+    skippable: bool = True
+    # Which participation column the chosen option also fills, for reports.
+    profile: Literal["area"] | None = None
+    columns: int = Field(default=2, ge=1, le=4)
+
+
+class PrivacySettings(_Model):
+    """Age gate and retention."""
+
+    minimum_age: int = Field(default=13, ge=0, le=25)
+
+
+class RateLimit(_Model):
+    """Outgoing message limits; Telegram's own are about 30 messages/s."""
+
+    overall_max_rate: float = Field(default=30, ge=0)
+    max_retries: int = Field(default=3, ge=0)
+
+
+class TelegramSettings(_Model):
+    """Channel settings that are not secrets."""
+
+    rate_limit: RateLimit = RateLimit()
+    # Updates of different participants handled at once; one participant's stay in order.
+    concurrent_updates: int = Field(default=64, ge=1, le=1024)
+
+
+# Messages the engine uses; a config that lacks one is rejected at start-up.
+MESSAGE_KEYS = (
+    "welcome",
+    "button_consent_yes",
+    "button_consent_no",
+    "declined",
+    "age_gate",
+    "progress",
+    "button_skip",
+    "button_done",
+    "choose_a_button",
+    "noted_extra",
+    "text_only",
+    "thanks",
+    "button_opt_in_yes",
+    "button_opt_in_no",
+    "opt_in_yes",
+    "opt_in_no",
+    "help",
+    "privacy",
+    "paused",
+    "paused_reminder",
+    "button_resume",
+    "resumed",
+    "nothing_to_stop",
+    "language_prompt",
+    "language_changed",
+    "stale_button",
+    "invalid_button",
+    "unknown_command",
+    "delete_confirm",
+    "button_delete_yes",
+    "button_delete_no",
+    "deleted",
+    "delete_cancelled",
+    "nothing_to_delete",
+    "command_start",
+    "command_help",
+    "command_privacy",
+    "command_language",
+    "command_stop",
+    "command_delete",
+)
+
+
+class Survey(_Model):
+    """The whole of config.yml."""
+
+    languages: tuple[LanguageCode, ...]
+    default_language: LanguageCode
+    language_names: dict[LanguageCode, str]
+    sources: tuple[Source, ...]
+    privacy: PrivacySettings = PrivacySettings()
+    telegram: TelegramSettings = TelegramSettings()
+    age_bands: tuple[AgeBand, ...]
+    questions: tuple[Question, ...] = Field(min_length=1)
+    messages: dict[str, Texts]
+    # Sections that later features read (themes, nlu, reports) are kept as-is here.
+    themes: tuple[dict[str, Any], ...] = ()
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, or None."""
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def source(self, code: str | None) -> Source | None:
+        """The source for a deep-link code, or None if the code is unknown."""
+        return next((s for s in self.sources if s.id == code), None)
+
+    def text(self, key: str, language: str, **values: object) -> str:
+        """A message in a language, with its ``{placeholders}`` filled in."""
+        template = self.messages[key][language]
+        return template.format(**values) if values else template
+
+
+Problem = tuple[tuple[str | int, ...], str]
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _check_texts(where: tuple[str | int, ...], texts: dict[str, str], survey: Survey) -> list[Problem]:
+    problems: list[Problem] = []
+    for language in survey.languages:
+        if language not in texts:
+            problems.append((where, f"missing the {language!r} text"))
+    for language in texts:
+        if language not in survey.languages:
+            problems.append(((*where, language), f"{language!r} is not in languages"))
+    present = [texts[lang] for lang in survey.languages if lang in texts]
+    if present and any(_placeholders(t) != _placeholders(present[0]) for t in present):
+        problems.append((where, "the languages use different {placeholders}"))
+    return problems
+
+
+def _check_survey(survey: Survey) -> list[Problem]:
+    """Rules that span several keys, each reported at the key that breaks it."""
+    problems: list[Problem] = []
+    if survey.default_language not in survey.languages:
+        problems.append((("default_language",), "must be one of languages"))
+    for language in survey.languages:
+        if language not in survey.language_names:
+            problems.append((("language_names",), f"missing a name for {language!r}"))
+    for key in MESSAGE_KEYS:
+        if key not in survey.messages:
+            problems.append((("messages",), f"missing message {key!r}"))
+    for key, texts in survey.messages.items():
+        problems += _check_texts(("messages", key), texts, survey)
+
+    seen: set[str] = set()
+    for index, question in enumerate(survey.questions):
+        where: tuple[str | int, ...] = ("questions", index)
+        if question.id in seen:
+            problems.append(((*where, "id"), f"duplicate question id {question.id!r}"))
+        if question.id in RESERVED_IDS:
+            problems.append(((*where, "id"), f"{question.id!r} is reserved"))
+        seen.add(question.id)
+        problems += _check_texts((*where, "text"), question.text, survey)
+        if question.type in ("single_choice", "multi_choice") and not question.options:
+            problems.append(((*where, "options"), f"a {question.type} question needs options"))
+        if question.type == "age_band" and question.options:
+            problems.append(((*where, "options"), "age_band questions use age_bands instead"))
+        option_ids = [o.id for o in question.options]
+        if len(set(option_ids)) != len(option_ids):
+            problems.append(((*where, "options"), "option ids must be unique"))
+        for position, option in enumerate(question.options):
+            problems += _check_texts((*where, "options", position, "label"), option.label, survey)
+    if sum(q.type == "age_band" for q in survey.questions) > 1:
+        problems.append((("questions",), "at most one age_band question"))
+
+    minimum = survey.privacy.minimum_age
+    previous_max: int | None = None
+    for index, band in enumerate(survey.age_bands):
+        where = ("age_bands", index)
+        problems += _check_texts((*where, "label"), band.label, survey)
+        if band.min_age is not None and band.max_age is not None and band.min_age > band.max_age:
+            problems.append((where, "min_age is above max_age"))
+        low = band.min_age if band.min_age is not None else 0
+        high = band.max_age if band.max_age is not None else 200
+        if low < minimum <= high and low != minimum:
+            problems.append(
+                (where, f"straddles privacy.minimum_age ({minimum}): split the band there")
+            )
+        if index > 0 and (band.min_age is None or previous_max is None
+                          or band.min_age != previous_max + 1):
+            problems.append(((*where, "min_age"), "bands must follow each other without gaps"))
+        previous_max = band.max_age
+    return problems
+
+
+def _line_of(node: yaml.Node | None, location: tuple[str | int, ...]) -> int:
+    """1-based line of the deepest YAML node that exists along a pydantic error location."""
+    line = 1
+    for part in location:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    child = value_node
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            child = node.value[part] if part < len(node.value) else None
+        node = child
+    if node is not None:
+        line = node.start_mark.line + 1
+    return line
+
+
+def _format(path: Path, root: yaml.Node | None, problems: list[Problem]) -> str:
+    lines = []
+    for location, message in problems:
+        key = ".".join(str(part) for part in location) or "(top level)"
+        lines.append(f"{path}:{_line_of(root, location)}: {key}: {message}")
+    return "\n".join(lines)
+
+
+def load_survey(path: Path) -> Survey:
+    """Read and validate config.yml; raise ConfigError naming file, line and key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the configuration: {error.strerror}") from error
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f"{mark.line + 1}" if mark is not None else "1"
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{path}:{line}: not valid YAML: {problem}") from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: expected a mapping of settings at the top level")
+    try:
+        survey = Survey.model_validate(data)
+    except ValidationError as error:
+        problems: list[Problem] = [
+            (tuple(e["loc"]), re.sub(r"\s+", " ", e["msg"])) for e in error.errors()
+        ]
+        raise ConfigError(_format(path, root, problems)) from error
+    problems = _check_survey(survey)
+    if problems:
+        raise ConfigError(_format(path, root, problems))
+    return survey

@@ -1,0 +1,315 @@
+"""Telegram adapter: turns Telegram updates into engine events and renders the replies.
+
+It holds no conversation state: that lives in the database, so the bot can be
+killed and restarted, or run as two webhook workers, at any moment.
+
+```mermaid
+flowchart LR
+    U[Update] -->|/start code| S[Start]
+    U -->|/command| C[Command]
+    U -->|text| T[Text]
+    U -->|edited text| E[Edit]
+    U -->|button| P[Press]
+    U -->|voice, photo, ...| N[NonText]
+    S & C & T & E & P & N --> Engine --> R[send / edit / answerCallbackQuery]
+```
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Awaitable
+from typing import Any
+
+import structlog
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.engine import (
+    Command,
+    Edit,
+    Event,
+    Incoming,
+    Keyboard,
+    NonText,
+    Press,
+    Reply,
+    Response,
+    Start,
+    Text,
+    command_menu,
+)
+from bot.logs import short_pseudonym
+from bot.runtime import Runtime
+
+log = structlog.get_logger("jeugdstem.telegram")
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+PRIVATE = filters.ChatType.PRIVATE
+
+
+class PerParticipantOrder(BaseUpdateProcessor):
+    """Handles different participants concurrently, and each participant's updates in order."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._queued: Counter[int] = Counter()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        user = update.effective_user if isinstance(update, Update) else None
+        if user is None:
+            await coroutine
+            return
+        # asyncio.Lock wakes waiters first-in first-out, so arrival order is kept.
+        lock = self._locks.setdefault(user.id, asyncio.Lock())
+        self._queued[user.id] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._queued[user.id] -= 1
+            if self._queued[user.id] == 0:
+                del self._queued[user.id]
+                del self._locks[user.id]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+
+def keyboard_markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    """Inline keyboard for a reply, or None when it has no buttons."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
+    )
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Cut a text into pieces Telegram accepts, at line breaks or spaces where possible."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n ")
+    pieces.append(text)
+    return pieces
+
+
+def command_name(text: str) -> str:
+    """'/Help@JeugdstemBot now' -> 'help'."""
+    return text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
+
+
+class TelegramAdapter:
+    """Connects a python-telegram-bot Application to the survey engine."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.engine = runtime.engine
+
+    def build_application(self) -> Application[Any, Any, Any, Any, Any, Any]:
+        """The Application, with handlers, rate limiter and ordered concurrent processing."""
+        settings = self.runtime.settings
+        assert settings.telegram_bot_token is not None
+        api = settings.telegram_api_url.rstrip("/")
+        limits = self.runtime.survey.telegram
+        application = (
+            Application.builder()
+            .token(settings.telegram_bot_token.get_secret_value())
+            .base_url(f"{api}/bot")
+            .base_file_url(f"{api}/file/bot")
+            .rate_limiter(
+                AIORateLimiter(
+                    overall_max_rate=limits.rate_limit.overall_max_rate,
+                    max_retries=limits.rate_limit.max_retries,
+                )
+            )
+            .concurrent_updates(PerParticipantOrder(limits.concurrent_updates))
+            .post_init(self.post_init)
+            .post_shutdown(self.post_shutdown)
+            .build()
+        )
+        message = filters.UpdateType.MESSAGE & PRIVATE
+        application.add_handler(CommandHandler("start", self.on_start, filters=message))
+        application.add_handler(MessageHandler(message & filters.COMMAND, self.on_command))
+        application.add_handler(MessageHandler(message & filters.TEXT, self.on_text))
+        application.add_handler(
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE & filters.TEXT, self.on_edit)
+        )
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(MessageHandler(message, self.on_non_text))
+        application.add_error_handler(self.on_error)
+        return application
+
+    async def post_init(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Migrate the database and publish the command menu in every language."""
+        await self.runtime.database.migrate()
+        survey = self.runtime.survey
+        try:
+            for language in survey.languages:
+                commands = [BotCommand(n, d) for n, d in command_menu(survey, language)]
+                await application.bot.set_my_commands(commands, language_code=language)
+            default = [BotCommand(n, d) for n, d in command_menu(survey, survey.default_language)]
+            await application.bot.set_my_commands(default)
+        except TelegramError as error:
+            # The menu is a convenience; the bot works without it.
+            log.warning("command_menu_not_set", error=type(error).__name__)
+        log.info("bot_started", database=self.runtime.database.dialect)
+
+    async def post_shutdown(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Close database connections."""
+        await self.runtime.database.dispose()
+
+    # -- handlers: each turns one kind of update into one engine event ------------------
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start, with an optional deep-link code (t.me/<bot>?start=<code>)."""
+        code = context.args[0] if context.args else None
+        await self.handle(update, Start(code))
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Any other /command."""
+        assert update.message is not None and update.message.text is not None
+        await self.handle(update, Command(command_name(update.message.text)))
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A text answer."""
+        assert update.message is not None and update.message.text is not None
+        await self.handle(update, Text(update.message.text, update.message.message_id))
+
+    async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited text message."""
+        edited = update.edited_message
+        assert edited is not None and edited.text is not None
+        await self.handle(update, Edit(edited.text, edited.message_id))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A press on one of our inline buttons."""
+        query = update.callback_query
+        assert query is not None
+        await self.handle(update, Press(query.data or ""))
+
+    async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Voice, photo, sticker, location, document...: we ask for text."""
+        message = update.message
+        assert message is not None
+        kind = next(
+            (k for k in ("voice", "photo", "sticker", "location", "document", "video") if getattr(message, k, None)),
+            "other",
+        )
+        await self.handle(update, NonText(kind))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure by type only: exception texts can carry message content."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        error = context.error
+        log.error("update_failed", update_id=update_id, error=type(error).__name__)
+
+    # -- the shared path ------------------------------------------------------------------
+
+    async def handle(self, update: Update, event: Event) -> None:
+        """Run one event through the engine and deliver what it answers."""
+        started = time.perf_counter()
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        incoming = Incoming(
+            pseudonym=self.runtime.pseudonymizer.telegram(user.id),
+            event=event,
+            chat_id=chat.id,
+            update_id=update.update_id,
+        )
+        response = await self.engine.handle(incoming)
+        await self.deliver(update, chat.id, response)
+        log.info(
+            "update_handled",
+            update_id=update.update_id,
+            participant=short_pseudonym(incoming.pseudonym),
+            event=type(event).__name__,
+            step=response.step,
+            duplicate=response.duplicate,
+            latency_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+
+    async def deliver(self, update: Update, chat_id: int, response: Response) -> None:
+        """Answer the button press, update its message, then send the replies in order."""
+        bot = update.get_bot()
+        query = update.callback_query
+        if query is not None:
+            try:
+                await query.answer(text=response.notice)
+            except BadRequest:
+                # Too old to answer (a redelivered press): nothing the person still waits for.
+                pass
+            if response.origin is not None and isinstance(query.message, Message):
+                await self.replace(query.message, response.origin)
+        try:
+            for reply in response.replies:
+                await self.send(bot, chat_id, reply)
+        except Forbidden:
+            # The person blocked the bot; nothing more to send them.
+            log.info("participant_unreachable", update_id=update.update_id)
+
+    async def replace(self, message: Message, reply: Reply) -> None:
+        """Edit a message we sent (for example to drop its buttons once answered)."""
+        try:
+            await message.edit_text(split_text(reply.text)[0], reply_markup=keyboard_markup(reply.buttons))
+        except BadRequest:
+            # "message is not modified" or too old to edit: the new messages still follow.
+            pass
+
+    async def send(self, bot: Any, chat_id: int, reply: Reply) -> None:
+        """Send one reply, split at Telegram's 4096-character limit; buttons go on the last part."""
+        pieces = split_text(reply.text)
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            await bot.send_message(
+                chat_id, piece, reply_markup=keyboard_markup(reply.buttons) if last else None
+            )
+
+
+def run_telegram(runtime: Runtime, *, webhook: bool) -> None:
+    """Run the bot until SIGINT/SIGTERM, by long polling or as a webhook server."""
+    application = TelegramAdapter(runtime).build_application()
+    settings = runtime.settings
+    if not webhook:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=10, bootstrap_retries=-1)
+        return
+    assert settings.jeugdstem_webhook_secret is not None
+    application.run_webhook(
+        listen=settings.jeugdstem_webhook_listen,
+        port=settings.jeugdstem_webhook_port,
+        url_path="telegram",
+        webhook_url=settings.jeugdstem_webhook_url,
+        secret_token=settings.jeugdstem_webhook_secret.get_secret_value(),
+        allowed_updates=ALLOWED_UPDATES,
+        bootstrap_retries=-1,
+    )

@@ -1,0 +1,29 @@
+"""Storage: the only package that speaks SQL.
+
+It knows nothing of Telegram or NLU. Everything is keyed by a participant's
+pseudonym; the one table that can reach a person (``chat_links``) is deleted
+with the participant.
+"""
+
+from storage.database import Database, normalize_database_url
+from storage.models import (
+    Answer,
+    Base,
+    ChatLink,
+    Conversation,
+    Participant,
+    Participation,
+    ProcessedUpdate,
+)
+
+__all__ = [
+    "Answer",
+    "Base",
+    "ChatLink",
+    "Conversation",
+    "Database",
+    "Participant",
+    "Participation",
+    "ProcessedUpdate",
+    "normalize_database_url",
+]

@@ -1,0 +1,149 @@
+"""ORM models. Names, usernames and phone numbers have no column here, by design."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, so SQLite and PostgreSQL store the same instant."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {
+        datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class Participant(Base):
+    """A young person, known only by the HMAC of their channel id."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(8))
+    notify_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the channel says the person can no longer be reached (blocked the bot).
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    participations: Mapped[list[Participation]] = relationship(
+        back_populates="participant", passive_deletes=True, order_by="Participation.id"
+    )
+
+
+class ChatLink(Base):
+    """Where to send messages to a participant. Kept apart so it is easy to drop."""
+
+    __tablename__ = "chat_links"
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class Participation(Base):
+    """One run through the survey: where the person came from and their profile."""
+
+    __tablename__ = "participations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    age_band: Mapped[str | None] = mapped_column(String(32))
+    area: Mapped[str | None] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+    participant: Mapped[Participant] = relationship(back_populates="participations")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="participation", passive_deletes=True, order_by="Answer.id"
+    )
+
+
+class Conversation(Base):
+    """Where a participant is in the survey, so any worker can continue after a restart."""
+
+    __tablename__ = "conversations"
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("participations.id", ondelete="CASCADE")
+    )
+    # "q:<question id>", "opt_in" or "done".
+    step: Mapped[str] = mapped_column(String(40))
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Options ticked so far on a multiple-choice question.
+    pending: Mapped[list[str]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # Optimistic locking on top of row locks: a write based on a stale read fails loudly.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Answer(Base):
+    """One thing a participant said or chose, in conversation order."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("participations.id", ondelete="CASCADE")
+    )
+    question_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)
+    button_value: Mapped[str | None] = mapped_column(String(400))
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The channel's message id, so an edit of the latest answer can find it.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column()
+
+    # Filled by the classifier (possibly later, if it was down).
+    themes: Mapped[list[str] | None] = mapped_column(JSON)
+    theme_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    model_version: Mapped[str | None] = mapped_column(String(64))
+    classified_at: Mapped[datetime | None] = mapped_column()
+    confirmed_themes: Mapped[list[str] | None] = mapped_column(JSON)
+    distress: Mapped[bool | None] = mapped_column(Boolean)
+
+    participation: Mapped[Participation] = relationship(back_populates="answers")
+
+    __table_args__ = (Index("ix_answers_participation_id_id", "participation_id", "id"),)
+
+
+class ProcessedUpdate(Base):
+    """Channel update ids already handled, so a redelivered update is stored once."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow)
