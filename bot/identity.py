@@ -26,20 +26,31 @@ def load_or_create_secret(configured: str | None, database_url: str) -> bytes:
     if configured:
         return configured.encode("utf-8")
     path = secret_path_for(database_url)
-    try:
-        return path.read_bytes().strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_hex(32).encode("ascii")
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        # Another process created it first; use theirs so pseudonyms agree.
-        return path.read_bytes().strip()
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(value + b"\n")
+    if not path.exists():
+        _create_secret_file(path)
+    value = path.read_bytes().strip()
+    if not value:
+        raise ValueError(
+            f"{path} is empty: restore it from a backup (pseudonyms depend on it), "
+            "or set JEUGDSTEM_SECRET"
+        )
     return value
+
+
+def _create_secret_file(path: Path) -> None:
+    """Write a new secret so that no reader ever sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(secrets.token_hex(32).encode("ascii") + b"\n")
+    try:
+        # link() fails if the name exists, so two processes racing agree on one secret.
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
 
 
 class Pseudonymizer:
@@ -80,17 +91,24 @@ class CallbackCodec:
 
     def encode(self, kind: str, *args: str) -> str:
         """Button data for an action; raises ValueError if it would not fit Telegram's limit."""
+        if any("|" in part for part in (kind, *args)):
+            raise ValueError("callback data parts may not contain '|'")
         payload = "|".join((kind, *args))
         data = f"{payload}|{self._tag(payload)}"
-        if len(data.encode("utf-8")) > self.MAX_BYTES:
-            raise ValueError(f"callback data too long ({len(data)} bytes): shorten the ids")
+        size = len(data.encode("utf-8"))
+        if size > self.MAX_BYTES:
+            raise ValueError(f"callback data too long ({size} bytes): shorten the ids")
         return data
 
     def decode(self, data: str) -> tuple[str, tuple[str, ...]]:
         """The action kind and its arguments; raises InvalidCallback for anything we did not sign."""
         payload, separator, tag = data.rpartition("|")
-        expected = self._tag(payload).encode("ascii")
-        if not separator or not hmac.compare_digest(tag.encode("utf-8"), expected):
+        try:
+            expected = self._tag(payload).encode("ascii")
+            genuine = bool(separator) and hmac.compare_digest(tag.encode("utf-8"), expected)
+        except UnicodeError:
+            genuine = False
+        if not genuine:
             raise InvalidCallback("callback data is not signed by this bot")
         kind, *args = payload.split("|")
         return kind, tuple(args)

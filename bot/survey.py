@@ -179,7 +179,14 @@ Problem = tuple[tuple[str | int, ...], str]
 
 
 def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    """Named {placeholders}; raises ValueError for a stray brace or a positional {}."""
+    names = set()
+    for _, name, _, _ in string.Formatter().parse(template):
+        if name is not None:
+            if not name.isidentifier():
+                raise ValueError(f"{{{name}}} is not a named placeholder")
+            names.add(name)
+    return names
 
 
 def _check_texts(where: tuple[str | int, ...], texts: dict[str, str], survey: Survey) -> list[Problem]:
@@ -190,8 +197,15 @@ def _check_texts(where: tuple[str | int, ...], texts: dict[str, str], survey: Su
     for language in texts:
         if language not in survey.languages:
             problems.append(((*where, language), f"{language!r} is not in languages"))
-    present = [texts[lang] for lang in survey.languages if lang in texts]
-    if present and any(_placeholders(t) != _placeholders(present[0]) for t in present):
+    found: dict[str, set[str]] = {}
+    for language in survey.languages:
+        if language not in texts:
+            continue
+        try:
+            found[language] = _placeholders(texts[language])
+        except ValueError as error:
+            problems.append(((*where, language), f"bad braces: {error} (write {{{{ for a literal brace)"))
+    if len({frozenset(names) for names in found.values()}) > 1:
         problems.append((where, "the languages use different {placeholders}"))
     return problems
 
@@ -252,23 +266,21 @@ def _check_survey(survey: Survey) -> list[Problem]:
 
 
 def _line_of(node: yaml.Node | None, location: tuple[str | int, ...]) -> int:
-    """1-based line of the deepest YAML node that exists along a pydantic error location."""
-    line = 1
+    """1-based line of the deepest key (or list item) that exists along an error location."""
+    line = node.start_mark.line + 1 if node is not None else 1
     for part in location:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
         child: yaml.Node | None = None
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 if key_node.value == str(part):
-                    child = value_node
+                    child, line = value_node, key_node.start_mark.line + 1
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            child = node.value[part] if part < len(node.value) else None
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+            line = child.start_mark.line + 1
+        if child is None:
+            break
         node = child
-    if node is not None:
-        line = node.start_mark.line + 1
     return line
 
 
@@ -293,6 +305,10 @@ def load_survey(path: Path) -> Survey:
         mark = getattr(error, "problem_mark", None)
         line = f"{mark.line + 1}" if mark is not None else "1"
         problem = getattr(error, "problem", None) or str(error)
+        context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+        if context and context_mark is not None and context_mark.line + 1 != int(line):
+            # For an unclosed bracket the parser gives up lines later; say where it opened.
+            problem += f" ({context}, opened at {path}:{context_mark.line + 1})"
         raise ConfigError(f"{path}:{line}: not valid YAML: {problem}") from error
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: expected a mapping of settings at the top level")

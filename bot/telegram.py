@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+import traceback
 from collections import Counter
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -121,6 +123,16 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
         text = text[cut:].lstrip("\n ")
     pieces.append(text)
     return pieces
+
+
+def where_raised(error: BaseException | None) -> list[str]:
+    """The stack of an exception as "file:line function" only, without its message."""
+    if error is None:
+        return []
+    return [
+        f"{Path(frame.filename).name}:{frame.lineno} {frame.name}"
+        for frame in traceback.extract_tb(error.__traceback__)
+    ][-8:]
 
 
 def command_name(text: str) -> str:
@@ -231,7 +243,12 @@ class TelegramAdapter:
         """Log the failure by type only: exception texts can carry message content."""
         update_id = update.update_id if isinstance(update, Update) else None
         error = context.error
-        log.error("update_failed", update_id=update_id, error=type(error).__name__)
+        log.error(
+            "update_failed",
+            update_id=update_id,
+            error=type(error).__name__,
+            where=where_raised(error),
+        )
 
     # -- the shared path ------------------------------------------------------------------
 
@@ -253,7 +270,7 @@ class TelegramAdapter:
             "update_handled",
             update_id=update.update_id,
             participant=short_pseudonym(incoming.pseudonym),
-            event=type(event).__name__,
+            kind=type(event).__name__,
             step=response.step,
             duplicate=response.duplicate,
             latency_ms=round((time.perf_counter() - started) * 1000, 1),

@@ -1,0 +1,77 @@
+"""The real `jeugdstem run` process, started the way a deployment starts it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.support.fake_bot_api import FakeBotApi
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def bot_environment(
+    api: FakeBotApi, database_url: str, secret: str, **extra: str
+) -> dict[str, str]:
+    """Environment for the bot process: only what a deployment would set."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
+    }
+    env.update(
+        TELEGRAM_BOT_TOKEN=api.token,
+        TELEGRAM_API_URL=api.url,
+        DATABASE_URL=database_url,
+        JEUGDSTEM_SECRET=secret,
+        JEUGDSTEM_CONFIG=str(REPO / "config.yml"),
+        JEUGDSTEM_LOG_LEVEL="INFO",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+class BotProcess:
+    """One `python -m bot run` subprocess; its stderr (the logs) goes to a file."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, *args: str) -> None:
+        self.env = env
+        self.log_path = log_path
+        self.args = args or ("run",)
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        log = self.log_path.open("ab")
+        try:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", *self.args,
+                env=self.env, cwd=str(REPO), stdin=asyncio.subprocess.DEVNULL,
+                stdout=log, stderr=log,
+            )
+        finally:
+            log.close()
+
+    async def stop(self, timeout: float = 20.0) -> int:
+        """SIGTERM, as systemd or Ctrl-C would, and wait for a clean exit."""
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+        return await asyncio.wait_for(self.process.wait(), timeout)
+
+    async def kill(self) -> None:
+        """SIGKILL: no chance to clean up."""
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.kill()
+        await self.process.wait()
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
+    def logs(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")

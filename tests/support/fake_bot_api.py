@@ -1,0 +1,472 @@
+"""A fake Telegram Bot API server on 127.0.0.1, for driving the real bot process.
+
+It speaks the Bot API's HTTP protocol closely enough for python-telegram-bot:
+``getUpdates`` honours offsets and long polling, ``sendMessage`` and friends
+return full Message objects and enforce Telegram's limits (4096 characters per
+text, 64 bytes of callback data). The test side plays young people: it sends
+texts, commands, photos and edits, presses buttons, and reads what the bot
+sent, per chat and in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import ClientSession, web
+
+BOT_USER = {
+    "id": 4242,
+    "is_bot": True,
+    "first_name": "Jeugdstem",
+    "username": "jeugdstem_test_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+# Parameters python-telegram-bot sends JSON-encoded; everything else is a plain string.
+_JSON_PARAMETERS = {
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "allowed_updates",
+    "reply_markup",
+    "commands",
+    "scope",
+    "show_alert",
+    "cache_time",
+    "drop_pending_updates",
+    "max_connections",
+    "disable_notification",
+    "protect_content",
+    "link_preview_options",
+    "reply_parameters",
+    "entities",
+}
+
+
+class ApiError(Exception):
+    """A Bot API error reply."""
+
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+
+@dataclass
+class SentMessage:
+    """A message the bot sent, as the fake server keeps it (edits apply in place)."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    buttons: list[list[dict[str, Any]]] = field(default_factory=list)
+    sent_at: float = field(default_factory=time.monotonic)
+    edits: int = 0
+    # The keyboard as first sent: a phone that missed the edit still shows it.
+    first_buttons: list[list[dict[str, Any]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.first_buttons = [list(row) for row in self.buttons]
+
+    def as_message(self) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": self.message_id,
+            "date": int(time.time()),
+            "chat": {"id": self.chat_id, "type": "private", "first_name": "Test"},
+            "from": BOT_USER,
+            "text": self.text,
+        }
+        if self.buttons:
+            message["reply_markup"] = {"inline_keyboard": self.buttons}
+        return message
+
+    def button(self, label: str, *, as_first_sent: bool = False) -> dict[str, Any]:
+        """The inline button whose label contains ``label``."""
+        for row in self.first_buttons if as_first_sent else self.buttons:
+            for button in row:
+                if label in button["text"]:
+                    return button
+        raise LookupError(f"no button {label!r} in {self.labels()}")
+
+    def labels(self) -> list[str]:
+        return [b["text"] for row in self.buttons for b in row]
+
+
+class FakeBotApi:
+    """The server plus the young people's side of the chat."""
+
+    def __init__(self, token: str = "123456:TEST-token") -> None:
+        self.token = token
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+        self._update_ids = itertools.count(1000)
+        self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
+        self._callback_ids = itertools.count(1)
+        self._pending: list[dict[str, Any]] = []
+        # Redelivered updates: handed out once more whatever the offset says.
+        self._forced: list[dict[str, Any]] = []
+        self._new_update = asyncio.Event()
+        self._closing = False
+        self._changed = asyncio.Condition()
+        self.sent: dict[int, list[SentMessage]] = defaultdict(list)
+        self._read: dict[int, int] = defaultdict(int)
+        self.callback_answers: dict[str, str | None] = {}
+        self._open_callbacks: set[str] = set()
+        self.commands: dict[str | None, list[dict[str, str]]] = {}
+        self.calls: list[str] = []
+        self.get_updates_calls = 0
+        self.webhook: dict[str, Any] | None = None
+        # Latency bookkeeping: when each chat's latest update was handed to the bot.
+        self.delivered_at: dict[int, float] = {}
+        self._awaiting_reply: dict[int, float] = {}
+        self.reply_latencies: list[float] = []
+
+    # -- server lifecycle -----------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=10 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        # Release long polls still waiting, or cleanup would wait for their timeout.
+        self._closing = True
+        self._new_update.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        method = request.match_info["method"]
+        self.calls.append(method)
+        params = await self._parameters(request)
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found: method not found"},
+                status=404,
+            )
+        try:
+            result = await handler(params)
+        except ApiError as error:
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": error.code,
+                "description": error.description,
+            }
+            if error.retry_after is not None:
+                body["parameters"] = {"retry_after": error.retry_after}
+            return web.json_response(body, status=error.code)
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    async def _parameters(request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            data = await request.json()
+            return dict(data) if isinstance(data, dict) else {}
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            if not isinstance(value, str):
+                continue
+            params[key] = json.loads(value) if key in _JSON_PARAMETERS else value
+        return params
+
+    # -- Bot API methods ------------------------------------------------------------------
+
+    async def _api_getMe(self, params: dict[str, Any]) -> Any:
+        return BOT_USER
+
+    async def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        self.webhook = None
+        return True
+
+    async def _api_setWebhook(self, params: dict[str, Any]) -> Any:
+        self.webhook = params
+        async with self._changed:
+            self._changed.notify_all()
+        return True
+
+    async def _api_getWebhookInfo(self, params: dict[str, Any]) -> Any:
+        return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False,
+                "pending_update_count": len(self._pending)}
+
+    async def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
+        self.commands[params.get("language_code")] = params["commands"]
+        return True
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> Any:
+        self.get_updates_calls += 1
+        async with self._changed:
+            self._changed.notify_all()
+        offset = int(params.get("offset") or 0)
+        if offset:
+            # Telegram forgets every update below the offset: they are confirmed.
+            self._pending = [u for u in self._pending if u["update_id"] >= offset]
+        timeout = float(params.get("timeout") or 0)
+        deadline = time.monotonic() + timeout
+        while not (self._pending or self._forced or self._closing) and time.monotonic() < deadline:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), deadline - time.monotonic())
+            except TimeoutError:
+                break
+        limit = int(params.get("limit") or 100)
+        batch = (self._forced + self._pending)[:limit]
+        self._forced = [u for u in self._forced if u not in batch]
+        now = time.monotonic()
+        for update in batch:
+            chat = _chat_of(update)
+            if chat is not None:
+                self.delivered_at[update["update_id"]] = now
+                self._awaiting_reply.setdefault(chat, now)
+        return batch
+
+    async def _api_sendMessage(self, params: dict[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        text = str(params.get("text", ""))
+        buttons = _buttons(params.get("reply_markup"))
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(text) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        message = SentMessage(chat_id, next(self._message_ids[chat_id]), text, buttons)
+        self._record_reply(chat_id)
+        self.sent[chat_id].append(message)
+        async with self._changed:
+            self._changed.notify_all()
+        return message.as_message()
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
+        message = self._find(params)
+        text = str(params.get("text", ""))
+        buttons = _buttons(params.get("reply_markup"))
+        if len(text) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        if text == message.text and buttons == message.buttons:
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.text, message.buttons = text, buttons
+        message.edits += 1
+        async with self._changed:
+            self._changed.notify_all()
+        return message.as_message()
+
+    async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
+        message = self._find(params)
+        message.buttons = _buttons(params.get("reply_markup"))
+        message.edits += 1
+        return message.as_message()
+
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        query_id = str(params["callback_query_id"])
+        if query_id not in self._open_callbacks:
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired")
+        self._open_callbacks.discard(query_id)
+        self.callback_answers[query_id] = params.get("text")
+        async with self._changed:
+            self._changed.notify_all()
+        return True
+
+    def _find(self, params: dict[str, Any]) -> SentMessage:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        for message in self.sent[chat_id]:
+            if message.message_id == message_id:
+                return message
+        raise ApiError(400, "Bad Request: message to edit not found")
+
+    def _record_reply(self, chat_id: int) -> None:
+        started = self._awaiting_reply.pop(chat_id, None)
+        if started is not None:
+            self.reply_latencies.append(time.monotonic() - started)
+
+    # -- the young person's side ------------------------------------------------------------
+
+    @staticmethod
+    def user(user_id: int) -> dict[str, Any]:
+        # Deliberately recognisable: the tests check that none of this reaches a log or table.
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": "Lotte",
+            "last_name": "Vandenberghe",
+            "username": f"lotte_{user_id}",
+            "language_code": "nl",
+        }
+
+    def _message(self, user_id: int, **content: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids[user_id]),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "Lotte"},
+            "from": self.user(user_id),
+            **content,
+        }
+
+    async def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for getUpdates, or POST it to the webhook if one is set."""
+        if "update_id" not in update:
+            update = {"update_id": next(self._update_ids), **update}
+        if self.webhook:
+            await self._post_to_webhook(update)
+            return update
+        self._pending.append(update)
+        self._new_update.set()
+        return update
+
+    async def redeliver(self, update: dict[str, Any]) -> None:
+        """Deliver the very same update (same update_id) again, as Telegram sometimes does."""
+        if self.webhook:
+            await self._post_to_webhook(update)
+            return
+        self._forced.append(update)
+        self._new_update.set()
+
+    async def _post_to_webhook(self, update: dict[str, Any]) -> None:
+        assert self.webhook is not None
+        headers = {}
+        if self.webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
+        chat = _chat_of(update)
+        if chat is not None:
+            self._awaiting_reply.setdefault(chat, time.monotonic())
+        async with ClientSession() as session, session.post(
+            self.webhook["url"], json=update, headers=headers
+        ) as response:
+            if response.status != 200:
+                raise AssertionError(f"webhook answered {response.status}")
+
+    async def send_text(self, user_id: int, text: str) -> dict[str, Any]:
+        """The young person types a message."""
+        return await self.deliver({"message": self._message(user_id, text=text)})
+
+    async def send_command(self, user_id: int, command: str) -> dict[str, Any]:
+        """The young person sends /command (with optional arguments)."""
+        name = command.split()[0]
+        entities = [{"type": "bot_command", "offset": 0, "length": len(name)}]
+        return await self.deliver({"message": self._message(user_id, text=command, entities=entities)})
+
+    async def send_photo(self, user_id: int) -> dict[str, Any]:
+        photo = [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 90}]
+        return await self.deliver({"message": self._message(user_id, photo=photo)})
+
+    async def send_voice(self, user_id: int) -> dict[str, Any]:
+        voice = {"file_id": "AwAD", "file_unique_id": "AQAE", "duration": 3}
+        return await self.deliver({"message": self._message(user_id, voice=voice)})
+
+    async def send_sticker(self, user_id: int) -> dict[str, Any]:
+        sticker = {"file_id": "CAAD", "file_unique_id": "AQAF", "type": "regular",
+                   "width": 512, "height": 512, "is_animated": False, "is_video": False}
+        return await self.deliver({"message": self._message(user_id, sticker=sticker)})
+
+    async def edit_text(self, user_id: int, original: dict[str, Any], text: str) -> dict[str, Any]:
+        """The young person edits a message they sent earlier."""
+        message = dict(original["message"])
+        message.update(text=text, edit_date=int(time.time()))
+        return await self.deliver({"edited_message": message})
+
+    async def press(
+        self, user_id: int, message: SentMessage, label: str, *, as_first_sent: bool = False
+    ) -> dict[str, Any]:
+        """The young person taps the button whose label contains ``label``.
+
+        ``as_first_sent`` taps a button of the original keyboard even if the bot has
+        since edited it away, like a phone that missed the edit (a stale button).
+        """
+        button = message.button(label, as_first_sent=as_first_sent)
+        return await self.press_data(user_id, message, button["callback_data"])
+
+    async def press_data(self, user_id: int, message: SentMessage, data: str) -> dict[str, Any]:
+        """A callback query with arbitrary data (a forged button, for instance)."""
+        query_id = f"cq{next(self._callback_ids)}"
+        self._open_callbacks.add(query_id)
+        query = {
+            "id": query_id,
+            "from": self.user(user_id),
+            "message": message.as_message(),
+            "chat_instance": f"ci{user_id}",
+            "data": data,
+        }
+        return await self.deliver({"callback_query": query})
+
+    # -- reading what the bot did -----------------------------------------------------------
+
+    async def wait_until(self, predicate: Any, timeout: float = 15.0) -> None:
+        """Wait until ``predicate()`` is true, re-checking whenever the bot calls the API."""
+        async def waiter() -> None:
+            async with self._changed:
+                await self._changed.wait_for(predicate)
+        await asyncio.wait_for(waiter(), timeout)
+
+    async def next_message(self, chat_id: int, timeout: float = 15.0) -> SentMessage:
+        """The next message the bot sent to this chat that the test has not read yet."""
+        await self.wait_until(lambda: len(self.sent[chat_id]) > self._read[chat_id], timeout)
+        message = self.sent[chat_id][self._read[chat_id]]
+        self._read[chat_id] += 1
+        return message
+
+    async def next_messages(self, chat_id: int, count: int, timeout: float = 15.0) -> list[SentMessage]:
+        return [await self.next_message(chat_id, timeout) for _ in range(count)]
+
+    def unread(self, chat_id: int) -> list[SentMessage]:
+        return self.sent[chat_id][self._read[chat_id]:]
+
+    async def answer_to(self, update: dict[str, Any], timeout: float = 15.0) -> str | None:
+        """The pop-up text the bot answered a button press with (None: answered silently)."""
+        query_id = update["callback_query"]["id"]
+        await self.wait_until(lambda: query_id in self.callback_answers, timeout)
+        return self.callback_answers[query_id]
+
+    async def wait_for_polling(self, calls: int = 1, timeout: float = 60.0) -> None:
+        """Wait until the bot has called getUpdates (it is then fully started)."""
+        target = self.get_updates_calls + calls
+        await self.wait_until(lambda: self.get_updates_calls >= target, timeout)
+
+    async def quiet(self, chat_id: int, seconds: float = 0.5) -> list[SentMessage]:
+        """Wait a moment and return anything sent that the test has not read (should be none)."""
+        await asyncio.sleep(seconds)
+        return self.unread(chat_id)
+
+
+def _buttons(markup: Any) -> list[list[dict[str, Any]]]:
+    if not markup:
+        return []
+    keyboard = markup.get("inline_keyboard", [])
+    for row in keyboard:
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and len(str(data).encode("utf-8")) > 64:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+    return [list(row) for row in keyboard]
+
+
+def _chat_of(update: dict[str, Any]) -> int | None:
+    for key in ("message", "edited_message"):
+        if key in update:
+            return int(update[key]["chat"]["id"])
+    if "callback_query" in update:
+        return int(update["callback_query"]["from"]["id"])
+    return None
