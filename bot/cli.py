@@ -58,7 +58,9 @@ def run(
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         typer.echo(NO_TOKEN, err=True)
         raise typer.Exit(2)
-    if webhook and (not settings.jeugdstem_webhook_url or settings.jeugdstem_webhook_secret is None):
+    if webhook and (
+        not settings.jeugdstem_webhook_url or settings.jeugdstem_webhook_secret is None
+    ):
         typer.echo(
             "Webhook mode needs JEUGDSTEM_WEBHOOK_URL (the public https URL Telegram posts to)\n"
             "and JEUGDSTEM_WEBHOOK_SECRET (1-256 characters A-Z, a-z, 0-9, _ and -).",
@@ -85,7 +87,7 @@ def chat(
         try:
             await ConsoleChat(runtime, user).run()
         finally:
-            await runtime.database.dispose()
+            runtime.database.dispose()
 
     asyncio.run(main())
 

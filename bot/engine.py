@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.identity import CallbackCodec, InvalidCallback
@@ -152,6 +152,9 @@ MENU_COMMANDS = ("start", "help", "privacy", "language", "stop", "delete")
 
 _MAX_RETRIES = 3
 
+# Button kinds and how many arguments their signed data carries.
+_ARITY = {"c": 3, "l": 2, "a": 2, "t": 2, "d": 1, "s": 1, "o": 1, "r": 0, "x": 1}
+
 
 def command_menu(survey: Survey, language: str) -> list[tuple[str, str]]:
     """The (command, description) pairs for a channel's command menu."""
@@ -176,13 +179,21 @@ class SurveyEngine:
         self.database = database
         self.codec = codec
         self._question_index = {q.id: i for i, q in enumerate(survey.questions)}
+        # (normalised label or id, option id) per question, for matching typed answers.
+        self._typed_labels: dict[str, list[tuple[str, str]]] = {}
+        for question in survey.questions:
+            choices = survey.age_bands if question.type == "age_band" else question.options
+            self._typed_labels[question.id] = [
+                (_normalise(name), choice.id)
+                for choice in choices
+                for name in (*choice.label.values(), choice.id)
+            ]
 
     async def handle(self, incoming: Incoming) -> Response:
         """Handle one event in one transaction, retrying if another worker raced us."""
         for attempt in range(_MAX_RETRIES):
             try:
-                async with self.database.transaction() as session:
-                    return await _Turn(self, session, incoming).run()
+                return await self.database.run(lambda session: _Turn(self, session, incoming).run())
             except (IntegrityError, StaleDataError):
                 # Two deliveries of a first message can both try to create the
                 # participant; the loser retries and then sees the winner's rows.
@@ -267,8 +278,12 @@ class SurveyEngine:
         """The closing thanks, asking whether we may message them about new questions."""
         buttons = (
             (
-                Button(self.survey.text("button_opt_in_yes", language), self.codec.encode("o", "yes")),
-                Button(self.survey.text("button_opt_in_no", language), self.codec.encode("o", "no")),
+                Button(
+                    self.survey.text("button_opt_in_yes", language), self.codec.encode("o", "yes")
+                ),
+                Button(
+                    self.survey.text("button_opt_in_no", language), self.codec.encode("o", "no")
+                ),
             ),
         )
         return Reply(self.survey.text("thanks", language), buttons)
@@ -287,37 +302,31 @@ class SurveyEngine:
         return OPT_IN
 
     def option_label(self, question: Question, option_id: str, language: str) -> str | None:
-        """The label of one of a question's options (or age bands), None if it has no such option."""
+        """The label of a question's option (or age band), or None if it has no such option."""
         choices = self.survey.age_bands if question.type == "age_band" else question.options
         return next((c.label[language] for c in choices if c.id == option_id), None)
 
     def match_option(self, question: Question, text: str) -> str | None:
-        """The option id a typed text names (in any language), if exactly one matches."""
+        """The option a typed text names: a label in any language, or (for age) one number."""
         typed = _normalise(text)
         if not typed:
             return None
+        by_label = {option for name, option in self._typed_labels[question.id] if name == typed}
+        if by_label:
+            return by_label.pop() if len(by_label) == 1 else None
         if question.type == "age_band":
-            age = _AGE.search(text)
-            if age is not None:
-                years = int(age.group(1))
-                for band in self.survey.age_bands:
-                    if band.contains(years):
-                        return band.id
-            candidates = [(band.id, band.label) for band in self.survey.age_bands]
-        else:
-            candidates = [(option.id, option.label) for option in question.options]
-        matches = {
-            option_id
-            for option_id, labels in candidates
-            if typed in {_normalise(label) for label in labels.values()} | {_normalise(option_id)}
-        }
-        return matches.pop() if len(matches) == 1 else None
+            # "ik ben 15" names an age; "mijn zus is 10 en ik 15" is too ambiguous to guess.
+            ages = {int(found) for found in _AGE.findall(text)}
+            if len(ages) == 1:
+                years = ages.pop()
+                return next((b.id for b in self.survey.age_bands if b.contains(years)), None)
+        return None
 
 
 class _Turn:
     """One event being handled inside one transaction."""
 
-    def __init__(self, engine: SurveyEngine, session: AsyncSession, incoming: Incoming) -> None:
+    def __init__(self, engine: SurveyEngine, session: Session, incoming: Incoming) -> None:
         self.engine = engine
         self.survey = engine.survey
         self.session = session
@@ -328,25 +337,21 @@ class _Turn:
 
     # -- the frame around every event -----------------------------------------------------
 
-    async def run(self) -> Response:
+    def run(self) -> Response:
         incoming = self.incoming
-        self.participant = await repo.find_participant(
-            self.session, incoming.pseudonym, lock=True
-        )
-        if self.participant is not None:
-            if incoming.update_id is not None and await repo.was_processed(
-                self.session, incoming.update_id
-            ):
+        state = repo.load_state(self.session, incoming.pseudonym, incoming.update_id)
+        if state is not None:
+            if state.seen_update:
                 return Response(duplicate=True)
-            self.conversation = await repo.get_conversation(self.session, self.participant.id)
-            if self.conversation is not None:
-                self.participation = await repo.get_participation(
-                    self.session, self.conversation.participation_id
-                )
+            self.participant = state.participant
+            self.conversation = state.conversation
+            self.participation = state.participation
             if incoming.chat_id is not None:
-                await repo.update_chat_link(self.session, self.participant.id, incoming.chat_id)
+                repo.update_chat_link(
+                    self.session, self.participant.id, incoming.chat_id, state.chat_link
+                )
 
-        response = await self.dispatch(incoming.event)
+        response = self.dispatch(incoming.event)
 
         # self.participant is None when nothing may be stored (before consent, or erased).
         if self.participant is not None and incoming.update_id is not None:
@@ -354,18 +359,18 @@ class _Turn:
         response.step = self.conversation.step if self.conversation is not None else None
         return response
 
-    async def dispatch(self, event: Event) -> Response:
+    def dispatch(self, event: Event) -> Response:
         match event:
             case Start(code):
                 return self.on_start(code)
             case Command(name):
-                return await self.on_command(name)
+                return self.on_command(name)
             case Text(text, message_id):
-                return await self.on_text(text, message_id)
+                return self.on_text(text, message_id)
             case Edit(text, message_id):
-                return await self.on_edit(text, message_id)
+                return self.on_edit(text, message_id)
             case Press(data):
-                return await self.on_press(data)
+                return self.on_press(data)
             case NonText():
                 return self.on_non_text()
         raise TypeError(f"unknown event {type(event).__name__}")
@@ -416,7 +421,7 @@ class _Turn:
         self.conversation.paused = False
         return Response([Reply(self.text("resumed")), self.current_prompt()])
 
-    async def on_command(self, name: str) -> Response:
+    def on_command(self, name: str) -> Response:
         """/help, /privacy, /language, /stop, /delete and unknown commands."""
         if name == "help":
             return Response([Reply(self.text("help"))])
@@ -443,7 +448,7 @@ class _Turn:
             return Response([Reply(self.text("delete_confirm"), buttons)])
         return Response([Reply(self.text("unknown_command"))])
 
-    async def on_text(self, text: str, message_id: int | None) -> Response:
+    def on_text(self, text: str, message_id: int | None) -> Response:
         """Free text: an answer in the person's own words, or explained, never lost."""
         if self.conversation is None or self.participation is None:
             # Before consent nothing may be stored: show the welcome instead.
@@ -473,19 +478,38 @@ class _Turn:
 
         option_id = self.engine.match_option(question, text)
         if option_id is not None and question.type != "multi_choice":
-            return await self.choose(question, option_id, text=text, message_id=message_id)
+            return self.choose(question, option_id, text=text, message_id=message_id)
         # A button was expected: keep the words, explain, and ask again.
-        repo.add_answer(self.session, participation_id, question.id, text=text, message_id=message_id)
+        repo.add_answer(
+            self.session, participation_id, question.id, text=text, message_id=message_id
+        )
         return Response([Reply(self.text("choose_a_button")), self.current_prompt()])
 
-    async def on_edit(self, text: str, message_id: int) -> Response:
+    def on_edit(self, text: str, message_id: int) -> Response:
         """An edit of the latest answer updates it; edits of older messages are ignored."""
         if self.participation is None:
             return Response()
-        latest = await repo.latest_answer(self.session, self.participation.id)
-        if latest is not None and latest.message_id == message_id:
-            repo.mark_edited(latest, text)
+        latest = repo.latest_answer(self.session, self.participation.id)
+        if latest is None or latest.message_id != message_id:
+            return Response()
+        repo.mark_edited(latest, text)
+        question = self.survey.question(latest.question_id)
+        if question is None or question.type not in ("age_band", "single_choice"):
+            return Response()
+        # A typed choice is read again, so "15" edited to "11" still meets the age gate.
+        option_id = self.engine.match_option(question, text)
+        latest.button_value = option_id
+        if question.type == "age_band":
+            band = next((b for b in self.survey.age_bands if b.id == option_id), None)
+            if band is not None and self.under_age(band.max_age):
+                return self.age_gate()
+            self.participation.age_band = option_id
+        elif question.profile == "area":
+            self.participation.area = option_id
         return Response()
+
+    def under_age(self, max_age: int | None) -> bool:
+        return max_age is not None and max_age < self.survey.privacy.minimum_age
 
     def on_non_text(self) -> Response:
         """Voice, photos, stickers...: ask for text and repeat the current question."""
@@ -496,13 +520,13 @@ class _Turn:
             replies.append(self.engine.welcome(self.language, None))
         return Response(replies)
 
-    async def on_press(self, data: str) -> Response:
+    def on_press(self, data: str) -> Response:
         """A button press: verified, checked against the current step, then applied."""
         try:
             kind, args = self.engine.codec.decode(data)
         except InvalidCallback:
             return Response(notice=self.text("invalid_button"))
-        handlers = {
+        handlers: dict[str, Callable[..., Response]] = {
             "c": self.press_consent,
             "l": self.press_language,
             "a": self.press_answer,
@@ -514,13 +538,10 @@ class _Turn:
             "x": self.press_delete,
         }
         handler = handlers.get(kind)
-        if handler is None:
+        if handler is None or len(args) != _ARITY[kind]:
+            # Unknown, or signed by us with another shape: an older bot version.
             return Response(notice=self.text("invalid_button"))
-        try:
-            return await handler(*args)
-        except TypeError:
-            # Signed by us but with the wrong number of parts: an older bot version.
-            return Response(notice=self.text("invalid_button"))
+        return handler(*args)
 
     def stale(self) -> Response:
         return Response(notice=self.text("stale_button"))
@@ -535,52 +556,53 @@ class _Turn:
         question = self.engine.question_at(self.conversation.step)
         return question if question is not None and question.id == question_id else None
 
-    async def press_consent(self, choice: str, language: str, code: str) -> Response:
+    def press_consent(self, choice: str, language: str, code: str) -> Response:
         if self.active:
             return self.stale()
         if language not in self.survey.languages:
             return self.invalid()
         welcome_text = self.survey.text("welcome", language)
         if choice == "no":
-            return Response(
-                [Reply(self.survey.text("declined", language))], origin=Reply(welcome_text)
-            )
+            # Someone who took part before keeps their earlier answers: say so honestly.
+            key = "declined" if self.participant is None else "declined_known"
+            return Response([Reply(self.survey.text(key, language))], origin=Reply(welcome_text))
         if choice != "yes":
             return self.invalid()
         if self.participant is None:
-            self.participant = await repo.create_participant(
+            self.participant = repo.create_participant(
                 self.session, self.incoming.pseudonym, language, self.incoming.chat_id
             )
         self.participant.language = language
         source = self.survey.source(code)
         first = f"q:{self.survey.questions[0].id}"
-        self.conversation = await repo.start_participation(
+        self.conversation = repo.start_participation(
             self.session,
             self.participant,
             source=source.id if source else None,
             language=language,
             first_step=first,
         )
-        self.participation = await repo.get_participation(
+        self.participation = repo.get_participation(
             self.session, self.conversation.participation_id
         )
         return Response([self.current_prompt()], origin=Reply(welcome_text))
 
-    async def press_language(self, language: str, code: str) -> Response:
+    def press_language(self, language: str, code: str) -> Response:
         if language not in self.survey.languages:
             return self.invalid()
         if self.participant is not None:
             self.participant.language = language
+        if self.participation is not None:
+            self.participation.language = language
         if not self.active:
             return Response(origin=self.engine.welcome(language, code if code != "-" else None))
-        assert self.participation is not None and self.conversation is not None
-        self.participation.language = language
+        assert self.conversation is not None
         replies = [Reply(self.text("language_changed"))]
         if not self.conversation.paused:
             replies.append(self.current_prompt())
         return Response(replies, origin=Reply(self.text("language_prompt")))
 
-    async def choose(
+    def choose(
         self,
         question: Question,
         option_id: str,
@@ -592,8 +614,8 @@ class _Turn:
         assert self.participation is not None
         if question.type == "age_band":
             band = next(b for b in self.survey.age_bands if b.id == option_id)
-            if band.max_age is not None and band.max_age < self.survey.privacy.minimum_age:
-                return await self.age_gate()
+            if self.under_age(band.max_age):
+                return self.age_gate()
             self.participation.age_band = band.id
         elif question.profile == "area":
             self.participation.area = option_id
@@ -607,23 +629,23 @@ class _Turn:
         )
         return Response([self.move_to(self.engine.next_step(question))])
 
-    async def age_gate(self) -> Response:
+    def age_gate(self) -> Response:
         """Too young to consent alone: thank them and keep nothing at all."""
         reply = Reply(self.text("age_gate", minimum_age=self.survey.privacy.minimum_age))
-        await self.erase_participant()
+        self.erase_participant()
         return Response([reply])
 
-    async def erase_participant(self) -> None:
+    def erase_participant(self) -> None:
         """Delete every row about this participant, in this transaction."""
         assert self.participant is not None
-        await repo.delete_participant(self.session, self.participant.id)
+        repo.delete_participant(self.session, self.participant.id)
         # The rows are gone; nothing loaded about them may be flushed back.
         self.session.expunge_all()
         self.participant = None
         self.conversation = None
         self.participation = None
 
-    async def press_answer(self, question_id: str, option_id: str) -> Response:
+    def press_answer(self, question_id: str, option_id: str) -> Response:
         question = self.asked(question_id)
         if question is None:
             return self.stale()
@@ -631,11 +653,11 @@ class _Turn:
         if label is None or question.type == "multi_choice":
             return self.invalid()
         prompt = self.engine.question_prompt(question, self.language, ())
-        response = await self.choose(question, option_id)
+        response = self.choose(question, option_id)
         response.origin = Reply(f"{prompt.text}\n→ {label}")
         return response
 
-    async def press_toggle(self, question_id: str, option_id: str) -> Response:
+    def press_toggle(self, question_id: str, option_id: str) -> Response:
         question = self.asked(question_id)
         if question is None or self.conversation is None:
             return self.stale()
@@ -649,7 +671,7 @@ class _Turn:
         self.conversation.pending = ticked
         return Response(origin=self.engine.question_prompt(question, self.language, ticked))
 
-    async def press_done(self, question_id: str) -> Response:
+    def press_done(self, question_id: str) -> Response:
         question = self.asked(question_id)
         if question is None or self.conversation is None or self.participation is None:
             return self.stale()
@@ -671,7 +693,7 @@ class _Turn:
             origin=Reply(f"{prompt.text}\n→ {chosen}"),
         )
 
-    async def press_skip(self, question_id: str) -> Response:
+    def press_skip(self, question_id: str) -> Response:
         question = self.asked(question_id)
         if question is None or self.participation is None:
             return self.stale()
@@ -684,8 +706,12 @@ class _Turn:
             origin=Reply(f"{prompt.text}\n→ {self.text('button_skip')}"),
         )
 
-    async def press_opt_in(self, choice: str) -> Response:
-        if self.conversation is None or self.conversation.step != OPT_IN or self.participant is None:
+    def press_opt_in(self, choice: str) -> Response:
+        if (
+            self.conversation is None
+            or self.conversation.step != OPT_IN
+            or self.participant is None
+        ):
             return self.stale()
         if choice not in ("yes", "no"):
             return self.invalid()
@@ -696,21 +722,23 @@ class _Turn:
             origin=Reply(self.text("thanks")),
         )
 
-    async def press_resume(self) -> Response:
+    def press_resume(self) -> Response:
         if not self.active or self.conversation is None or not self.conversation.paused:
             return self.stale()
         self.conversation.paused = False
         return Response([Reply(self.text("resumed")), self.current_prompt()])
 
-    async def press_delete(self, choice: str) -> Response:
+    def press_delete(self, choice: str) -> Response:
         if choice == "no":
-            return Response([Reply(self.text("delete_cancelled"))], origin=Reply(self.text("delete_confirm")))
+            return Response(
+                [Reply(self.text("delete_cancelled"))], origin=Reply(self.text("delete_confirm"))
+            )
         if choice != "yes":
             return self.invalid()
         if self.participant is None:
             return Response([Reply(self.text("nothing_to_delete"))])
         language = self.language
-        await self.erase_participant()
+        self.erase_participant()
         return Response(
             [Reply(self.survey.text("deleted", language))],
             origin=Reply(self.survey.text("delete_confirm", language)),

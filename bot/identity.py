@@ -101,7 +101,7 @@ class CallbackCodec:
         return data
 
     def decode(self, data: str) -> tuple[str, tuple[str, ...]]:
-        """The action kind and its arguments; raises InvalidCallback for anything we did not sign."""
+        """The action kind and its arguments; InvalidCallback for anything we did not sign."""
         payload, separator, tag = data.rpartition("|")
         try:
             expected = self._tag(payload).encode("ascii")

@@ -21,7 +21,9 @@ def configure_logging(level: str = "INFO") -> None:
     if not isinstance(numeric, int):
         numeric = logging.INFO
     logging.basicConfig(
-        stream=sys.stderr, level=max(numeric, logging.WARNING), format="%(levelname)s %(name)s %(message)s"
+        stream=sys.stderr,
+        level=max(numeric, logging.WARNING),
+        format="%(levelname)s %(name)s %(message)s",
     )
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)

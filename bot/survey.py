@@ -99,6 +99,8 @@ class TelegramSettings(_Model):
     rate_limit: RateLimit = RateLimit()
     # Updates of different participants handled at once; one participant's stay in order.
     concurrent_updates: int = Field(default=64, ge=1, le=1024)
+    # HTTP connections to the Bot API for sending (polling uses one more of its own).
+    connection_pool_size: int = Field(default=16, ge=1, le=256)
 
 
 # Messages the engine uses; a config that lacks one is rejected at start-up.
@@ -107,6 +109,7 @@ MESSAGE_KEYS = (
     "button_consent_yes",
     "button_consent_no",
     "declined",
+    "declined_known",
     "age_gate",
     "progress",
     "button_skip",
@@ -189,7 +192,9 @@ def _placeholders(template: str) -> set[str]:
     return names
 
 
-def _check_texts(where: tuple[str | int, ...], texts: dict[str, str], survey: Survey) -> list[Problem]:
+def _check_texts(
+    where: tuple[str | int, ...], texts: dict[str, str], survey: Survey
+) -> list[Problem]:
     problems: list[Problem] = []
     for language in survey.languages:
         if language not in texts:
@@ -204,7 +209,9 @@ def _check_texts(where: tuple[str | int, ...], texts: dict[str, str], survey: Su
         try:
             found[language] = _placeholders(texts[language])
         except ValueError as error:
-            problems.append(((*where, language), f"bad braces: {error} (write {{{{ for a literal brace)"))
+            problems.append(
+                ((*where, language), f"bad braces: {error} (write {{{{ for a literal brace)")
+            )
     if len({frozenset(names) for names in found.values()}) > 1:
         problems.append((where, "the languages use different {placeholders}"))
     return problems
@@ -258,8 +265,9 @@ def _check_survey(survey: Survey) -> list[Problem]:
             problems.append(
                 (where, f"straddles privacy.minimum_age ({minimum}): split the band there")
             )
-        if index > 0 and (band.min_age is None or previous_max is None
-                          or band.min_age != previous_max + 1):
+        if index > 0 and (
+            band.min_age is None or previous_max is None or band.min_age != previous_max + 1
+        ):
             problems.append(((*where, "min_age"), "bands must follow each other without gaps"))
         previous_max = band.max_age
     return problems
@@ -275,7 +283,9 @@ def _line_of(node: yaml.Node | None, location: tuple[str | int, ...]) -> int:
                 if key_node.value == str(part):
                     child, line = value_node, key_node.start_mark.line + 1
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             child = node.value[part]
             line = child.start_mark.line + 1
         if child is None:
@@ -305,7 +315,10 @@ def load_survey(path: Path) -> Survey:
         mark = getattr(error, "problem_mark", None)
         line = f"{mark.line + 1}" if mark is not None else "1"
         problem = getattr(error, "problem", None) or str(error)
-        context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+        context, context_mark = (
+            getattr(error, "context", None),
+            getattr(error, "context_mark", None),
+        )
         if context and context_mark is not None and context_mark.line + 1 != int(line):
             # For an unclosed bracket the parser gives up lines later; say where it opened.
             problem += f" ({context}, opened at {path}:{context_mark.line + 1})"

@@ -18,6 +18,7 @@ flowchart LR
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import traceback
 from collections import Counter
@@ -26,13 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from telegram import (
-    BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-)
+from telegram import Bot, BotCommand, Update
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -60,6 +55,7 @@ from bot.engine import (
     Text,
     command_menu,
 )
+from bot.http import AiohttpRequest
 from bot.logs import short_pseudonym
 from bot.runtime import Runtime
 
@@ -101,13 +97,15 @@ class PerParticipantOrder(BaseUpdateProcessor):
         """Nothing to tear down."""
 
 
-def keyboard_markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
-    """Inline keyboard for a reply, or None when it has no buttons."""
+def keyboard_markup(buttons: Keyboard) -> dict[str, Any] | None:
+    """The Bot API's inline keyboard for a reply, or None when it has no buttons."""
     if not buttons:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
-    )
+    return {
+        "inline_keyboard": [
+            [{"text": b.label, "callback_data": b.data} for b in row] for row in buttons
+        ]
+    }
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
@@ -165,6 +163,8 @@ class TelegramAdapter:
                 )
             )
             .concurrent_updates(PerParticipantOrder(limits.concurrent_updates))
+            .request(AiohttpRequest(connection_pool_size=limits.connection_pool_size))
+            .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .post_init(self.post_init)
             .post_shutdown(self.post_shutdown)
             .build()
@@ -183,7 +183,7 @@ class TelegramAdapter:
 
     async def post_init(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Migrate the database and publish the command menu in every language."""
-        await self.runtime.database.migrate()
+        await asyncio.to_thread(self.runtime.database.migrate)
         survey = self.runtime.survey
         try:
             for language in survey.languages:
@@ -198,7 +198,7 @@ class TelegramAdapter:
 
     async def post_shutdown(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Close database connections."""
-        await self.runtime.database.dispose()
+        await asyncio.to_thread(self.runtime.database.dispose)
 
     # -- handlers: each turns one kind of update into one engine event ------------------
 
@@ -234,7 +234,11 @@ class TelegramAdapter:
         message = update.message
         assert message is not None
         kind = next(
-            (k for k in ("voice", "photo", "sticker", "location", "document", "video") if getattr(message, k, None)),
+            (
+                k
+                for k in ("voice", "photo", "sticker", "location", "document", "video")
+                if getattr(message, k, None)
+            ),
             "other",
         )
         await self.handle(update, NonText(kind))
@@ -277,17 +281,23 @@ class TelegramAdapter:
         )
 
     async def deliver(self, update: Update, chat_id: int, response: Response) -> None:
-        """Answer the button press, update its message, then send the replies in order."""
+        """Answer the button press, update its message, then send the replies in order.
+
+        Calls go through ``do_api_request`` with plain JSON: building and parsing
+        PTB objects for every keyboard was the bot's largest CPU cost under load,
+        and we never read the Message that Telegram returns.
+        """
         bot = update.get_bot()
         query = update.callback_query
         if query is not None:
-            try:
-                await query.answer(text=response.notice)
-            except BadRequest:
-                # Too old to answer (a redelivered press): nothing the person still waits for.
-                pass
-            if response.origin is not None and isinstance(query.message, Message):
-                await self.replace(query.message, response.origin)
+            answer: dict[str, Any] = {"callback_query_id": query.id}
+            if response.notice:
+                answer["text"] = response.notice
+            # Too old to answer (a redelivered press): nobody is waiting for it any more.
+            with contextlib.suppress(BadRequest):
+                await bot.do_api_request("answer_callback_query", answer)
+            if response.origin is not None and query.message is not None:
+                await self.replace(bot, chat_id, query.message.message_id, response.origin)
         try:
             for reply in response.replies:
                 await self.send(bot, chat_id, reply)
@@ -295,22 +305,29 @@ class TelegramAdapter:
             # The person blocked the bot; nothing more to send them.
             log.info("participant_unreachable", update_id=update.update_id)
 
-    async def replace(self, message: Message, reply: Reply) -> None:
+    async def replace(self, bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
         """Edit a message we sent (for example to drop its buttons once answered)."""
-        try:
-            await message.edit_text(split_text(reply.text)[0], reply_markup=keyboard_markup(reply.buttons))
-        except BadRequest:
-            # "message is not modified" or too old to edit: the new messages still follow.
-            pass
+        edit: dict[str, Any] = {
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "text": split_text(reply.text)[0],
+        }
+        markup = keyboard_markup(reply.buttons)
+        if markup is not None:
+            edit["reply_markup"] = markup
+        # "message is not modified" or too old to edit: the new messages still follow.
+        with contextlib.suppress(BadRequest):
+            await bot.do_api_request("edit_message_text", edit)
 
-    async def send(self, bot: Any, chat_id: int, reply: Reply) -> None:
+    async def send(self, bot: Bot, chat_id: int, reply: Reply) -> None:
         """Send one reply, split at Telegram's 4096-character limit; buttons go on the last part."""
         pieces = split_text(reply.text)
+        markup = keyboard_markup(reply.buttons)
         for index, piece in enumerate(pieces):
-            last = index == len(pieces) - 1
-            await bot.send_message(
-                chat_id, piece, reply_markup=keyboard_markup(reply.buttons) if last else None
-            )
+            message: dict[str, Any] = {"chat_id": chat_id, "text": piece}
+            if markup is not None and index == len(pieces) - 1:
+                message["reply_markup"] = markup
+            await bot.do_api_request("send_message", message)
 
 
 def run_telegram(runtime: Runtime, *, webhook: bool) -> None:

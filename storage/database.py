@@ -1,32 +1,43 @@
-"""Engine, transactions and migrations for SQLite and PostgreSQL."""
+"""Engine, transactions and migrations for SQLite and PostgreSQL.
+
+The database API is synchronous on purpose. A survey step is a handful of
+short statements; run in one worker thread per connection they cost about a
+third of the CPU that an asyncio driver spends hopping between threads and the
+event loop for every statement (measured: benchmarks/conversation.py). Async
+callers hand a whole transaction to :meth:`Database.run`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import asyncio
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 # Any constant will do: it only has to be the same in every worker.
 _MIGRATION_LOCK_ID = 7_418_505
 
+T = TypeVar("T")
+
 
 def normalize_database_url(url: str) -> URL:
-    """Map a plain SQLAlchemy URL onto the async driver we ship for that database."""
+    """Map a plain SQLAlchemy URL onto the driver we ship for that database."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return parsed.set(drivername="sqlite+aiosqlite")
+        return parsed.set(drivername="sqlite+pysqlite")
     if backend in ("postgresql", "postgres"):
-        return parsed.set(drivername="postgresql+asyncpg")
+        return parsed.set(drivername="postgresql+psycopg")
     raise ValueError(
         f"DATABASE_URL uses {backend!r}; Jeugdstem supports sqlite and postgresql only"
     )
@@ -40,10 +51,10 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, and BEGIN IMMEDIATE so two writers queue instead of deadlocking."""
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let us emit BEGIN ourselves (the pysqlite default defers it and breaks locking).
         dbapi_connection.isolation_level = None
@@ -57,7 +68,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             cursor.execute(pragma)
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -71,43 +82,58 @@ class Database:
         # hide_parameters: SQL errors must never carry a young person's words into a log.
         options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True, "hide_parameters": True}
         if self.dialect == "sqlite":
-            # SQLite has one writer at a time anyway; one pooled connection makes the
-            # asyncio tasks of this process queue in order instead of busy-waiting.
-            options.update(pool_size=1, max_overflow=0, pool_timeout=60)
+            # SQLite has one writer at a time anyway: one connection, used from one
+            # worker thread, makes transactions queue in order instead of busy-waiting.
+            self.workers = 1
+            options.update(
+                pool_size=1,
+                max_overflow=0,
+                pool_timeout=60,
+                connect_args={"check_same_thread": False},
+            )
         else:
-            options.update(pool_size=10, max_overflow=5, pool_timeout=30)
-        self.engine = create_async_engine(self.url, **options)
+            self.workers = 10
+            options.update(pool_size=self.workers, max_overflow=5, pool_timeout=30)
+        self.engine = create_engine(self.url, **options)
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
-        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._executor: ThreadPoolExecutor | None = None
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
         """A session whose work is committed together, or rolled back on any error."""
-        async with self._sessions() as session, session.begin():
+        with self._sessions() as session, session.begin():
             yield session
 
-    async def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision (safe to call from many workers)."""
-        async with self.engine.connect() as connection:
-            if self.dialect == "postgresql":
-                # Two workers starting together must not both run the same migration.
-                await connection.execute(
-                    text("SELECT pg_advisory_lock(:id)"), {"id": _MIGRATION_LOCK_ID}
-                )
-            try:
-                await connection.run_sync(_upgrade_to_head)
-                await connection.commit()
-            finally:
-                if self.dialect == "postgresql":
-                    await connection.execute(
-                        text("SELECT pg_advisory_unlock(:id)"), {"id": _MIGRATION_LOCK_ID}
-                    )
-                    await connection.commit()
+    async def run(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one transaction on a database worker thread, from async code."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="jeugdstem-db")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._run_in_transaction, work)
 
-    async def dispose(self) -> None:
-        """Close every pooled connection."""
-        await self.engine.dispose()
+    def _run_in_transaction(self, work: Callable[[Session], T]) -> T:
+        with self.transaction() as session:
+            return work(session)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (safe to call from many workers)."""
+        with self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                # Two workers starting together must not both run the same migration;
+                # the lock is released when this transaction ends.
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID}
+                )
+            command.upgrade(alembic_config(connection), "head")
+
+    def dispose(self) -> None:
+        """Close every pooled connection and the worker threads."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+        self.engine.dispose()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -116,7 +142,3 @@ def alembic_config(connection: Connection | None = None) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
     return config
-
-
-def _upgrade_to_head(connection: Connection) -> None:
-    command.upgrade(alembic_config(connection), "head")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, func, literal, select
+from sqlalchemy.orm import Session
 
 from storage.models import (
     Answer,
@@ -16,57 +18,95 @@ from storage.models import (
 )
 
 
-async def find_participant(
-    session: AsyncSession, pseudonym: str, *, lock: bool = False
-) -> Participant | None:
+@dataclass
+class ParticipantState:
+    """Everything one conversation step needs to know about a participant."""
+
+    participant: Participant
+    conversation: Conversation | None
+    participation: Participation | None
+    chat_link: ChatLink | None
+    # Whether the update being handled was handled before.
+    seen_update: bool
+
+
+def load_state(session: Session, pseudonym: str, update_id: int | None) -> ParticipantState | None:
+    """A participant with their conversation, participation and chat link, in one query.
+
+    The participant's row stays locked until commit, which serialises all
+    updates of one participant across workers (PostgreSQL); SQLite already
+    serialises writers with BEGIN IMMEDIATE.
+    """
+    seen = (
+        exists().where(ProcessedUpdate.update_id == update_id)
+        if update_id is not None
+        else literal(False)
+    )
+    query = (
+        select(Participant, Conversation, Participation, ChatLink, seen.label("seen"))
+        .outerjoin(Conversation, Conversation.participant_id == Participant.id)
+        .outerjoin(Participation, Participation.id == Conversation.participation_id)
+        .outerjoin(ChatLink, ChatLink.participant_id == Participant.id)
+        .where(Participant.pseudonym == pseudonym)
+        .with_for_update(of=Participant)
+    )
+    row = session.execute(query).one_or_none()
+    if row is None:
+        return None
+    participant, conversation, participation, chat_link, seen_update = row
+    return ParticipantState(participant, conversation, participation, chat_link, bool(seen_update))
+
+
+def find_participant(session: Session, pseudonym: str, *, lock: bool = False) -> Participant | None:
     """The participant with this pseudonym; with ``lock``, hold its row until commit."""
     query = select(Participant).where(Participant.pseudonym == pseudonym)
     if lock:
         # Serialises all updates of one participant across workers (PostgreSQL);
         # SQLite already serialises writers with BEGIN IMMEDIATE.
         query = query.with_for_update()
-    return (await session.execute(query)).scalar_one_or_none()
+    return session.execute(query).scalar_one_or_none()
 
 
-async def create_participant(
-    session: AsyncSession, pseudonym: str, language: str, chat_id: int | None
+def create_participant(
+    session: Session, pseudonym: str, language: str, chat_id: int | None
 ) -> Participant:
     """A new participant, with the chat link used to reach them (if any)."""
     participant = Participant(pseudonym=pseudonym, language=language)
     session.add(participant)
-    await session.flush()
+    session.flush()
     if chat_id is not None:
         session.add(ChatLink(participant_id=participant.id, chat_id=chat_id))
     return participant
 
 
-async def update_chat_link(session: AsyncSession, participant_id: int, chat_id: int) -> None:
+def update_chat_link(
+    session: Session, participant_id: int, chat_id: int, link: ChatLink | None
+) -> None:
     """Remember the chat to reply to (it can change when a user moves devices)."""
-    link = await session.get(ChatLink, participant_id)
     if link is None:
         session.add(ChatLink(participant_id=participant_id, chat_id=chat_id))
     elif link.chat_id != chat_id:
         link.chat_id = chat_id
 
 
-async def was_processed(session: AsyncSession, update_id: int) -> bool:
+def was_processed(session: Session, update_id: int) -> bool:
     """Whether this channel update was handled before."""
     query = select(exists().where(ProcessedUpdate.update_id == update_id))
-    return bool((await session.execute(query)).scalar())
+    return bool(session.execute(query).scalar())
 
 
-def mark_processed(session: AsyncSession, update_id: int, participant_id: int) -> None:
+def mark_processed(session: Session, update_id: int, participant_id: int) -> None:
     """Record the update as handled, in the same transaction as its effects."""
     session.add(ProcessedUpdate(update_id=update_id, participant_id=participant_id))
 
 
-async def get_conversation(session: AsyncSession, participant_id: int) -> Conversation | None:
+def get_conversation(session: Session, participant_id: int) -> Conversation | None:
     """Where this participant is in the survey, or None before they consented."""
-    return await session.get(Conversation, participant_id)
+    return session.get(Conversation, participant_id)
 
 
-async def start_participation(
-    session: AsyncSession,
+def start_participation(
+    session: Session,
     participant: Participant,
     *,
     source: str | None,
@@ -74,12 +114,10 @@ async def start_participation(
     first_step: str,
 ) -> Conversation:
     """Begin a run through the survey and point the conversation at its first step."""
-    participation = Participation(
-        participant_id=participant.id, source=source, language=language
-    )
+    participation = Participation(participant_id=participant.id, source=source, language=language)
     session.add(participation)
-    await session.flush()
-    conversation = await session.get(Conversation, participant.id)
+    session.flush()
+    conversation = session.get(Conversation, participant.id)
     if conversation is None:
         conversation = Conversation(
             participant_id=participant.id,
@@ -94,20 +132,20 @@ async def start_participation(
         conversation.step = first_step
         conversation.paused = False
         conversation.pending = []
-    await session.flush()
+    session.flush()
     return conversation
 
 
-async def get_participation(session: AsyncSession, participation_id: int) -> Participation:
+def get_participation(session: Session, participation_id: int) -> Participation:
     """A participation by id (it must exist)."""
-    participation = await session.get(Participation, participation_id)
+    participation = session.get(Participation, participation_id)
     if participation is None:
         raise LookupError(f"participation {participation_id} does not exist")
     return participation
 
 
 def add_answer(
-    session: AsyncSession,
+    session: Session,
     participation_id: int,
     question_id: str,
     *,
@@ -129,7 +167,7 @@ def add_answer(
     return answer
 
 
-async def latest_answer(session: AsyncSession, participation_id: int) -> Answer | None:
+def latest_answer(session: Session, participation_id: int) -> Answer | None:
     """The most recent answer of a participation."""
     query = (
         select(Answer)
@@ -137,7 +175,7 @@ async def latest_answer(session: AsyncSession, participation_id: int) -> Answer 
         .order_by(Answer.id.desc())
         .limit(1)
     )
-    return (await session.execute(query)).scalar_one_or_none()
+    return session.execute(query).scalar_one_or_none()
 
 
 def mark_edited(answer: Answer, text: str) -> None:
@@ -152,15 +190,15 @@ def mark_edited(answer: Answer, text: str) -> None:
     answer.confirmed_themes = None
 
 
-async def delete_participant(session: AsyncSession, participant_id: int) -> None:
+def delete_participant(session: Session, participant_id: int) -> None:
     """Remove a participant and, through ON DELETE CASCADE, every row about them."""
     # Conversations reference participations too; drop them first so the
     # cascade order never matters to the database.
-    await session.execute(delete(Conversation).where(Conversation.participant_id == participant_id))
-    await session.execute(delete(Participant).where(Participant.id == participant_id))
+    session.execute(delete(Conversation).where(Conversation.participant_id == participant_id))
+    session.execute(delete(Participant).where(Participant.id == participant_id))
 
 
-async def answers_of(session: AsyncSession, pseudonym: str) -> list[Answer]:
+def answers_of(session: Session, pseudonym: str) -> list[Answer]:
     """All answers of one participant in conversation order (for /mydata and tests)."""
     query = (
         select(Answer)
@@ -169,10 +207,10 @@ async def answers_of(session: AsyncSession, pseudonym: str) -> list[Answer]:
         .where(Participant.pseudonym == pseudonym)
         .order_by(Answer.id)
     )
-    return list((await session.execute(query)).scalars())
+    return list(session.execute(query).scalars())
 
 
-async def participations_of(session: AsyncSession, pseudonym: str) -> list[Participation]:
+def participations_of(session: Session, pseudonym: str) -> list[Participation]:
     """All participations of one participant, oldest first."""
     query = (
         select(Participation)
@@ -180,9 +218,9 @@ async def participations_of(session: AsyncSession, pseudonym: str) -> list[Parti
         .where(Participant.pseudonym == pseudonym)
         .order_by(Participation.id)
     )
-    return list((await session.execute(query)).scalars())
+    return list(session.execute(query).scalars())
 
 
-async def count_rows(session: AsyncSession, model: type[object]) -> int:
+def count_rows(session: Session, model: type[object]) -> int:
     """Number of rows in a model's table."""
-    return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+    return int(session.execute(select(func.count()).select_from(model)).scalar_one())

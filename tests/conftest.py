@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import os
-from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
 
-import asyncpg
+import psycopg
 import pytest
 from sqlalchemy import make_url
 
@@ -47,62 +45,48 @@ def postgres_admin_url() -> Iterator[str]:
         server.destroy()
 
 
-async def _admin_execute(admin_url: str, *statements: str) -> None:
-    url = make_url(admin_url)
-    connection = await asyncpg.connect(
-        host=url.host, port=url.port, user=url.username, password=url.password, database=url.database
-    )
-    try:
+def _admin_execute(admin_url: str, *statements: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as connection:
         for statement in statements:
-            await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-async def _create_template(admin_url: str) -> None:
-    await _admin_execute(
-        admin_url, f"DROP DATABASE IF EXISTS {TEMPLATE}", f"CREATE DATABASE {TEMPLATE}"
-    )
-    url = make_url(admin_url).set(database=TEMPLATE).render_as_string(hide_password=False)
-    database = Database(url)
-    await database.migrate()
-    await database.dispose()
+            connection.execute(statement.encode())
 
 
 @pytest.fixture(scope="session")
 def postgres_template(postgres_admin_url: str) -> str:
     """A migrated template database; each test copies it, which is much faster than migrating."""
-    # Requested lazily from inside an async fixture, so it runs on its own loop in a thread.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, _create_template(postgres_admin_url)).result()
+    _admin_execute(
+        postgres_admin_url, f"DROP DATABASE IF EXISTS {TEMPLATE}", f"CREATE DATABASE {TEMPLATE}"
+    )
+    url = make_url(postgres_admin_url).set(database=TEMPLATE).render_as_string(hide_password=False)
+    database = Database(url)
+    database.migrate()
+    database.dispose()
     return postgres_admin_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, migrated database for one test, on each backend in turn."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'jeugdstem.db'}"
         database = Database(url)
-        await database.migrate()
-        await database.dispose()
+        database.migrate()
+        database.dispose()
         yield url
         return
     admin_url: str = request.getfixturevalue("postgres_template")
     name = f"test_{os.getpid()}_{next(_database_numbers)}"
-    await _admin_execute(admin_url, f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    _admin_execute(admin_url, f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
     yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    await _admin_execute(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _admin_execute(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
+def database(database_url: str) -> Iterator[Database]:
     """An open Database on the fresh test database."""
     db = Database(database_url)
     yield db
-    await db.dispose()
+    db.dispose()
 
 
 @pytest.fixture

@@ -203,14 +203,14 @@ AnswerRow = tuple[str, str | None, str | None, bool]
 
 async def answer_rows(database: Database, pseudonym: str = PSEUDONYM) -> list[AnswerRow]:
     """(question id, button value, text, skipped) of every answer, in order."""
-    async with database.transaction() as session:
-        answers = await repo.answers_of(session, pseudonym)
+    with database.transaction() as session:
+        answers = repo.answers_of(session, pseudonym)
         return [(a.question_id, a.button_value, a.text, a.skipped) for a in answers]
 
 
 async def participations(database: Database, pseudonym: str = PSEUDONYM) -> list[Participation]:
-    async with database.transaction() as session:
-        return await repo.participations_of(session, pseudonym)
+    with database.transaction() as session:
+        return repo.participations_of(session, pseudonym)
 
 
 async def latest_participation(database: Database, pseudonym: str = PSEUDONYM) -> Participation:
@@ -220,26 +220,26 @@ async def latest_participation(database: Database, pseudonym: str = PSEUDONYM) -
 
 
 async def participant(database: Database, pseudonym: str = PSEUDONYM) -> Participant | None:
-    async with database.transaction() as session:
-        return await repo.find_participant(session, pseudonym)
+    with database.transaction() as session:
+        return repo.find_participant(session, pseudonym)
 
 
 async def conversation(database: Database, pseudonym: str = PSEUDONYM) -> Conversation:
-    async with database.transaction() as session:
-        found = await repo.find_participant(session, pseudonym)
+    with database.transaction() as session:
+        found = repo.find_participant(session, pseudonym)
         assert found is not None, "no participant stored"
-        state = await repo.get_conversation(session, found.id)
+        state = repo.get_conversation(session, found.id)
         assert state is not None, "no conversation stored"
         return state
 
 
 async def table_counts(database: Database) -> dict[str, int]:
     """Rows in every table the models define."""
-    async with database.transaction() as session:
+    with database.transaction() as session:
         counts: dict[str, int] = {}
         for table in Base.metadata.sorted_tables:
             counts[table.name] = int(
-                (await session.execute(select(func.count()).select_from(table))).scalar_one()
+                session.execute(select(func.count()).select_from(table)).scalar_one()
             )
         return counts
 
@@ -259,11 +259,11 @@ async def assert_all_tables_empty(database: Database) -> None:
 
 async def snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to show an event changed nothing."""
-    async with database.transaction() as session:
+    with database.transaction() as session:
         rows: dict[str, list[tuple[Any, ...]]] = {}
         for table in Base.metadata.sorted_tables:
             query = select(table).order_by(*table.primary_key.columns)
-            rows[table.name] = [tuple(row) for row in (await session.execute(query)).all()]
+            rows[table.name] = [tuple(row) for row in session.execute(query).all()]
         return rows
 
 
@@ -993,10 +993,10 @@ async def test_chat_link_follows_the_participant(
     await consent(chat, survey)
     chat.chat_id = 222  # the same person, now on another device
     await chat.send(Command("help"))
-    async with database.transaction() as session:
-        person = await repo.find_participant(session, PSEUDONYM)
+    with database.transaction() as session:
+        person = repo.find_participant(session, PSEUDONYM)
         assert person is not None
-        link = await session.get(ChatLink, person.id)
+        link = session.get(ChatLink, person.id)
         assert link is not None
         assert link.chat_id == 222
     assert (await table_counts(database))["chat_links"] == 1
@@ -1029,8 +1029,8 @@ async def test_edit_of_the_latest_answer_updates_it(
     response = await chat.send(Edit("geen tijd door school", message_id=80))
     assert response.replies == []
     assert response.duplicate is False
-    async with database.transaction() as session:
-        latest = (await repo.answers_of(session, PSEUDONYM))[-1]
+    with database.transaction() as session:
+        latest = (repo.answers_of(session, PSEUDONYM))[-1]
     assert latest.question_id == "holds-back"
     assert latest.text == "geen tijd door school"
     assert latest.edited_at is not None
@@ -1051,8 +1051,8 @@ async def test_edit_of_an_older_message_is_ignored(
     response = await chat.send(Edit("veranderd", message_id=81))
     assert response.replies == []
     assert await snapshot(database) == before
-    async with database.transaction() as session:
-        answers = await repo.answers_of(session, PSEUDONYM)
+    with database.transaction() as session:
+        answers = repo.answers_of(session, PSEUDONYM)
     assert [(a.text, a.edited_at) for a in answers[-2:]] == [("geen tijd", None), ("nee", None)]
     # An edit of a message that was never an answer is ignored too.
     await chat.send(Edit("???", message_id=999))
@@ -1346,7 +1346,7 @@ async def test_state_survives_a_restart(
     repeated = next_update_id()
     await chat.press(option_label(survey, "free-time", "creative"), update_id=repeated)
     await chat.send(Command("stop"))
-    await database.dispose()
+    database.dispose()
 
     # A brand-new process: new Database, new engine, same URL and secret.
     restarted_database = Database(database_url)
@@ -1389,7 +1389,7 @@ async def test_state_survives_a_restart(
         assert stored.source == "groep-intro"
         assert stored.age_band == "16-18"
     finally:
-        await restarted_database.dispose()
+        restarted_database.dispose()
 
 
 # ---------------------------------------------------------------------------

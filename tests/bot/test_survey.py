@@ -27,9 +27,23 @@ LANGUAGES = ("nl", "en", "fr")
 PARTNER_CODES = ("ajko", "bolwerk", "de-stroate", "de-stroom", "groep-intro", "quindo")
 DEFAULT_BANDS = ("under-13", "13-15", "16-18", "19-21", "22-25", "over-25")
 DESIGN_THEMES = (
-    "cost", "transport", "time", "information", "registration", "social", "belonging",
-    "discrimination", "language", "family", "interest", "confidence", "accessibility", "safety",
-    "space", "none", "other",
+    "cost",
+    "transport",
+    "time",
+    "information",
+    "registration",
+    "social",
+    "belonging",
+    "discrimination",
+    "language",
+    "family",
+    "interest",
+    "confidence",
+    "accessibility",
+    "safety",
+    "space",
+    "none",
+    "other",
 )
 
 CLI_SECRET = "cli-test-secret"
@@ -187,8 +201,9 @@ def test_age_bands_line_up_with_the_age_gate(survey: Survey) -> None:
         high = band.max_age if band.max_age is not None else 200
         # Either wholly under the minimum age (age gate) or wholly at or above it.
         assert high < minimum or low >= minimum, band.id
-    gated = [band.id for band in survey.age_bands if band.max_age is not None
-             and band.max_age < minimum]
+    gated = [
+        band.id for band in survey.age_bands if band.max_age is not None and band.max_age < minimum
+    ]
     assert gated == ["under-13"]
     # Every age from 0 to 120 falls in exactly one band.
     for age in range(121):
@@ -247,10 +262,12 @@ def test_missing_french_option_label(write_config: Callable[[str], Path]) -> Non
 
 
 def test_every_problem_is_reported(write_config: Callable[[str], Path]) -> None:
-    text = replace_once(CONFIG_TEXT, "{nl: Overleie, en: Overleie, fr: Overleie}",
-                        "{nl: Overleie, en: Overleie}")
-    text = replace_once(text, "label: {nl: 16–18, en: 16–18, fr: 16–18}",
-                        "label: {nl: 16–18, fr: 16–18}")
+    text = replace_once(
+        CONFIG_TEXT, "{nl: Overleie, en: Overleie, fr: Overleie}", "{nl: Overleie, en: Overleie}"
+    )
+    text = replace_once(
+        text, "label: {nl: 16–18, en: 16–18, fr: 16–18}", "label: {nl: 16–18, fr: 16–18}"
+    )
     message = config_error(write_config(text))
     assert len(message.splitlines()) == 2
     assert "'fr' text" in message
@@ -265,8 +282,9 @@ def test_unknown_key(write_config: Callable[[str], Path]) -> None:
 
 
 def test_unknown_top_level_key(write_config: Callable[[str], Path]) -> None:
-    text = replace_once(CONFIG_TEXT, "default_language: nl\n",
-                        "default_language: nl\nlanguage: nl\n")
+    text = replace_once(
+        CONFIG_TEXT, "default_language: nl\n", "default_language: nl\nlanguage: nl\n"
+    )
     path = write_config(text)
     line = line_of(text, "\nlanguage: nl") + 1
     assert f"{path}:{line}: language: " in config_error(path)
@@ -365,24 +383,33 @@ def test_unbalanced_brace_in_a_text(write_config: Callable[[str], Path]) -> None
 
 def test_text_longer_than_telegram_allows(write_config: Callable[[str], Path]) -> None:
     long = "x" * 5000
-    text = replace_once(CONFIG_TEXT, "    nl: Helemaal oké! Er is niets bewaard. Van gedacht "
-                        "veranderd? Tik /start.\n", f"    nl: {long}\n")
+    text = replace_once(
+        CONFIG_TEXT,
+        "    nl: Helemaal oké! Er is niets bewaard. Van gedacht veranderd? Tik /start.\n",
+        f"    nl: {long}\n",
+    )
     path = write_config(text)
     line = line_of(text, f"nl: {long}")
     assert f"{path}:{line}: messages.declined.nl: " in config_error(path)
 
 
 def test_unknown_language_text(write_config: Callable[[str], Path]) -> None:
-    text = replace_once(CONFIG_TEXT, "      fr: Tu habites où ?\n",
-                        "      fr: Tu habites où ?\n      de: Wo wohnst du?\n")
+    text = replace_once(
+        CONFIG_TEXT,
+        "      fr: Tu habites où ?\n",
+        "      fr: Tu habites où ?\n      de: Wo wohnst du?\n",
+    )
     path = write_config(text)
     line = line_of(text, "      de: Wo wohnst du?")
     assert f"{path}:{line}: questions.{question_index('area')}.text.de: " in config_error(path)
 
 
 def test_missing_language_name(write_config: Callable[[str], Path]) -> None:
-    text = replace_once(CONFIG_TEXT, "language_names: {nl: Nederlands, en: English, fr: Français}",
-                        "language_names: {nl: Nederlands, en: English}")
+    text = replace_once(
+        CONFIG_TEXT,
+        "language_names: {nl: Nederlands, en: English, fr: Français}",
+        "language_names: {nl: Nederlands, en: English}",
+    )
     path = write_config(text)
     line = line_of(text, "language_names:")
     message = config_error(path)
@@ -398,8 +425,11 @@ def test_default_language_not_configured(write_config: Callable[[str], Path]) ->
 
 
 def test_choice_question_without_options(write_config: Callable[[str], Path]) -> None:
-    text = replace_once(CONFIG_TEXT, "  - id: would-help\n    type: open\n",
-                        "  - id: would-help\n    type: single_choice\n")
+    text = replace_once(
+        CONFIG_TEXT,
+        "  - id: would-help\n    type: open\n",
+        "  - id: would-help\n    type: single_choice\n",
+    )
     path = write_config(text)
     line = line_of(text, "  - id: would-help\n")
     message = config_error(path)
@@ -427,8 +457,12 @@ def test_missing_file(tmp_path: Path) -> None:
 def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """A clean environment: SQLite in tmp_path, a fixed secret, no token, no webhook settings."""
     cleared = {
-        "TELEGRAM_BOT_TOKEN", "JEUGDSTEM_CONFIG", "JEUGDSTEM_WEBHOOK_URL",
-        "JEUGDSTEM_WEBHOOK_SECRET", "DATABASE_URL", "JEUGDSTEM_SECRET",
+        "TELEGRAM_BOT_TOKEN",
+        "JEUGDSTEM_CONFIG",
+        "JEUGDSTEM_WEBHOOK_URL",
+        "JEUGDSTEM_WEBHOOK_SECRET",
+        "DATABASE_URL",
+        "JEUGDSTEM_SECRET",
     }
     env = {key: value for key, value in os.environ.items() if key.upper() not in cleared}
     env.update(
@@ -530,8 +564,11 @@ def test_run_webhook_without_its_settings(
 
 @pytest.mark.parametrize(
     ("args", "expected"),
-    [(("--help",), ("run", "chat")), (("run", "--help"), ("--webhook",)),
-     (("chat", "--help"), ("--user",))],
+    [
+        (("--help",), ("run", "chat")),
+        (("run", "--help"), ("--webhook",)),
+        (("chat", "--help"), ("--user",)),
+    ],
 )
 def test_help(
     tmp_path: Path, workdir: Path, args: tuple[str, ...], expected: tuple[str, ...]
@@ -547,8 +584,14 @@ def test_installed_jeugdstem_script(tmp_path: Path, workdir: Path) -> None:
     script = Path(sys.executable).parent / "jeugdstem"
     assert script.exists(), "pip install -e . should install the jeugdstem command"
     result = subprocess.run(
-        [str(script), "--help"], cwd=workdir, env=cli_env(tmp_path), capture_output=True,
-        text=True, encoding="utf-8", timeout=CLI_TIMEOUT, check=False,
+        [str(script), "--help"],
+        cwd=workdir,
+        env=cli_env(tmp_path),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=CLI_TIMEOUT,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "chat" in result.stdout
@@ -563,8 +606,11 @@ def console_script(survey: Survey) -> tuple[list[str], dict[str, tuple[str | Non
     expected: dict[str, tuple[str | None, str | None]] = {}
     for question in survey.questions:
         if question.type == "age_band":
-            band = next(b for b in survey.age_bands
-                        if b.min_age is not None and b.min_age >= survey.privacy.minimum_age)
+            band = next(
+                b
+                for b in survey.age_bands
+                if b.min_age is not None and b.min_age >= survey.privacy.minimum_age
+            )
             lines.append(str(survey.age_bands.index(band) + 1))
             expected[question.id] = (None, band.id)
         elif question.type == "single_choice":

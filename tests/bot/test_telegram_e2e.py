@@ -53,7 +53,7 @@ async def bot(api: FakeBotApi, database_url: str, tmp_path: Path) -> AsyncIterat
 async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)
     yield database
-    await database.dispose()
+    database.dispose()
 
 
 class Youngster:
@@ -119,12 +119,12 @@ async def test_full_survey_on_telegram_is_stored(
     person = Youngster(api, 5551001)
     await finish_survey(person, survey)
 
-    async with db.transaction() as session:
-        answers = await repo.answers_of(session, person.pseudonym)
-        participations = await repo.participations_of(session, person.pseudonym)
-        participant = await repo.find_participant(session, person.pseudonym)
+    with db.transaction() as session:
+        answers = repo.answers_of(session, person.pseudonym)
+        participations = repo.participations_of(session, person.pseudonym)
+        participant = repo.find_participant(session, person.pseudonym)
         assert participant is not None
-        link = await session.get(ChatLink, participant.id)
+        link = session.get(ChatLink, participant.id)
     stored = [(a.question_id, a.button_value, a.text) for a in answers]
     assert stored == [
         ("age", "16-18", None),
@@ -136,7 +136,9 @@ async def test_full_survey_on_telegram_is_stored(
     ]
     [participation] = participations
     assert (participation.source, participation.age_band, participation.area) == (
-        "bolwerk", "16-18", "heule",
+        "bolwerk",
+        "16-18",
+        "heule",
     )
     assert participation.finished_at is not None
     assert participant.notify_opt_in is True
@@ -145,7 +147,12 @@ async def test_full_survey_on_telegram_is_stored(
     # The command menu is published in every language.
     assert set(api.commands) == {None, "nl", "en", "fr"}
     assert [c["command"] for c in api.commands["nl"]] == [
-        "start", "help", "privacy", "language", "stop", "delete",
+        "start",
+        "help",
+        "privacy",
+        "language",
+        "stop",
+        "delete",
     ]
 
 
@@ -158,17 +165,19 @@ async def test_nothing_identifying_is_stored_or_logged(
 
     # Only chat_links may hold the Telegram id (to reply); nothing holds names.
     forbidden = ["Lotte", "Vandenberghe", f"lotte_{person.id}", str(person.id)]
-    async with db.transaction() as session:
+    with db.transaction() as session:
         for table in Base.metadata.sorted_tables:
             if table.name == "chat_links":
                 continue
-            rows = (await session.execute(select(table))).all()
+            rows = session.execute(select(table)).all()
             for row in rows:
                 for value in row:
                     for word in forbidden:
                         assert word not in str(value), f"{word!r} found in {table.name}"
         string_columns = [
-            c.name for t in Base.metadata.sorted_tables for c in t.columns
+            c.name
+            for t in Base.metadata.sorted_tables
+            for c in t.columns
             if isinstance(c.type, String | Text)
         ]
         assert not {"name", "username", "first_name", "phone"} & set(string_columns)
@@ -199,11 +208,11 @@ async def test_two_participants_interleaved(
     await bilal.read()  # the area question again
     await bilal.tap("Bissegem")
 
-    async with db.transaction() as session:
-        a = await repo.answers_of(session, anna.pseudonym)
-        b = await repo.answers_of(session, bilal.pseudonym)
-        pa = await repo.participations_of(session, anna.pseudonym)
-        pb = await repo.participations_of(session, bilal.pseudonym)
+    with db.transaction() as session:
+        a = repo.answers_of(session, anna.pseudonym)
+        b = repo.answers_of(session, bilal.pseudonym)
+        pa = repo.participations_of(session, anna.pseudonym)
+        pb = repo.participations_of(session, bilal.pseudonym)
     assert [(x.question_id, x.button_value) for x in a] == [("age", "13-15"), ("area", "marke")]
     assert [(x.question_id, x.button_value, x.text) for x in b] == [
         ("age", "22-25", None),
@@ -243,10 +252,11 @@ async def test_restart_mid_survey_continues_at_the_same_question(
         assert again.text.startswith("(3/6)")
     finally:
         assert await second.stop() == 0
-    async with db.transaction() as session:
-        answers = await repo.answers_of(session, person.pseudonym)
+    with db.transaction() as session:
+        answers = repo.answers_of(session, person.pseudonym)
     assert [(a.question_id, a.button_value) for a in answers] == [
-        ("age", "19-21"), ("area", "rollegem"),
+        ("age", "19-21"),
+        ("area", "rollegem"),
     ]
 
 
@@ -268,8 +278,8 @@ async def test_same_update_delivered_twice_is_stored_once(
     await api.redeliver(text)
     await api.redeliver(text)
     assert await api.quiet(person.id) == []
-    async with db.transaction() as session:
-        answers = await repo.answers_of(session, person.pseudonym)
+    with db.transaction() as session:
+        answers = repo.answers_of(session, person.pseudonym)
     assert [(a.question_id, a.button_value, a.text) for a in answers] == [
         ("age", "13-15", None),
         ("area", "heule", None),
@@ -306,8 +316,8 @@ async def test_non_text_long_messages_and_edits(
     assert thanks.text == survey.text("thanks", "nl")
     assert all(len(m.text) <= 4096 for m in api.sent[person.id])
 
-    async with db.transaction() as session:
-        answers = await repo.answers_of(session, person.pseudonym)
+    with db.transaction() as session:
+        answers = repo.answers_of(session, person.pseudonym)
     by_question = {a.question_id: a for a in answers}
     assert by_question["holds-back"].text == long_text
     assert by_question["holds-back"].edited_at is None
@@ -331,9 +341,9 @@ async def test_stale_and_forged_buttons_change_nothing(
     assert await api.answer_to(garbage) == survey.text("invalid_button", "nl")
     assert await api.quiet(person.id) == []
 
-    async with db.transaction() as session:
-        answers = await repo.answers_of(session, person.pseudonym)
-        [participation] = await repo.participations_of(session, person.pseudonym)
+    with db.transaction() as session:
+        answers = repo.answers_of(session, person.pseudonym)
+        [participation] = repo.participations_of(session, person.pseudonym)
     assert [(a.question_id, a.button_value) for a in answers] == [("age", "16-18")]
     assert participation.age_band == "16-18"
 
@@ -347,8 +357,8 @@ async def test_commands_decline_language_stop_and_delete(
     await person.command("/start poster-station")
     declined = await person.tap("Liever niet")
     assert declined.text == survey.text("declined", "nl")
-    async with db.transaction() as session:
-        assert await session.scalar(select(Participant.id)) is None
+    with db.transaction() as session:
+        assert session.scalar(select(Participant.id)) is None
 
     welcome = await person.command("/start")
     await api.press(person.id, welcome, "Français")
@@ -371,9 +381,9 @@ async def test_commands_decline_language_stop_and_delete(
     await person.command("/delete")
     deleted = await person.tap("Ja, wis alles")
     assert deleted.text == survey.text("deleted", "nl")
-    async with db.transaction() as session:
+    with db.transaction() as session:
         for table in Base.metadata.sorted_tables:
-            assert (await session.execute(select(table))).first() is None, table.name
+            assert session.execute(select(table)).first() is None, table.name
 
 
 async def test_webhook_mode_with_secret_token(
@@ -382,7 +392,9 @@ async def test_webhook_mode_with_secret_token(
     port = free_port()
     webhook_url = f"http://127.0.0.1:{port}/telegram"
     env = bot_environment(
-        api, database_url, SECRET,
+        api,
+        database_url,
+        SECRET,
         JEUGDSTEM_WEBHOOK_URL=webhook_url,
         JEUGDSTEM_WEBHOOK_SECRET="s3cr3t-token",
         JEUGDSTEM_WEBHOOK_PORT=str(port),
@@ -412,9 +424,9 @@ async def test_webhook_mode_with_secret_token(
                     assert response.status == 403
     finally:
         assert await process.stop() == 0, process.logs()
-    async with db.transaction() as session:
-        answers = await repo.answers_of(session, person.pseudonym)
-        [participation] = await repo.participations_of(session, person.pseudonym)
+    with db.transaction() as session:
+        answers = repo.answers_of(session, person.pseudonym)
+        [participation] = repo.participations_of(session, person.pseudonym)
     assert [(a.question_id, a.button_value) for a in answers] == [("age", "22-25")]
     assert participation.source == "de-stroom"
 

@@ -14,15 +14,15 @@ def _differences(connection: Connection) -> list[object]:
     return list(compare_metadata(context, Base.metadata))
 
 
-async def test_migrated_schema_matches_the_models(database: Database) -> None:
-    async with database.engine.connect() as connection:
-        differences = await connection.run_sync(_differences)
+def test_migrated_schema_matches_the_models(database: Database) -> None:
+    with database.engine.connect() as connection:
+        differences = _differences(connection)
     assert differences == []
 
 
-async def test_migrate_twice_is_harmless(database: Database) -> None:
-    await database.migrate()
-    await database.migrate()
-    async with database.engine.connect() as connection:
-        tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+def test_migrate_twice_is_harmless(database: Database) -> None:
+    database.migrate()
+    database.migrate()
+    with database.engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
     assert {"participants", "chat_links", "participations", "answers", "conversations"} <= tables

@@ -48,9 +48,15 @@ class BotProcess:
         log = self.log_path.open("ab")
         try:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", *self.args,
-                env=self.env, cwd=str(REPO), stdin=asyncio.subprocess.DEVNULL,
-                stdout=log, stderr=log,
+                sys.executable,
+                "-m",
+                "bot",
+                *self.args,
+                env=self.env,
+                cwd=str(REPO),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
             )
         finally:
             log.close()

@@ -145,9 +145,7 @@ class FakeBotApi:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         # Release long polls still waiting, or cleanup would wait for their timeout.
@@ -212,8 +210,11 @@ class FakeBotApi:
         return True
 
     async def _api_getWebhookInfo(self, params: dict[str, Any]) -> Any:
-        return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": len(self._pending)}
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._pending),
+        }
 
     async def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
         self.commands[params.get("language_code")] = params["commands"]
@@ -353,9 +354,10 @@ class FakeBotApi:
         chat = _chat_of(update)
         if chat is not None:
             self._awaiting_reply.setdefault(chat, time.monotonic())
-        async with ClientSession() as session, session.post(
-            self.webhook["url"], json=update, headers=headers
-        ) as response:
+        async with (
+            ClientSession() as session,
+            session.post(self.webhook["url"], json=update, headers=headers) as response,
+        ):
             if response.status != 200:
                 raise AssertionError(f"webhook answered {response.status}")
 
@@ -367,7 +369,9 @@ class FakeBotApi:
         """The young person sends /command (with optional arguments)."""
         name = command.split()[0]
         entities = [{"type": "bot_command", "offset": 0, "length": len(name)}]
-        return await self.deliver({"message": self._message(user_id, text=command, entities=entities)})
+        return await self.deliver(
+            {"message": self._message(user_id, text=command, entities=entities)}
+        )
 
     async def send_photo(self, user_id: int) -> dict[str, Any]:
         photo = [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 90}]
@@ -378,8 +382,15 @@ class FakeBotApi:
         return await self.deliver({"message": self._message(user_id, voice=voice)})
 
     async def send_sticker(self, user_id: int) -> dict[str, Any]:
-        sticker = {"file_id": "CAAD", "file_unique_id": "AQAF", "type": "regular",
-                   "width": 512, "height": 512, "is_animated": False, "is_video": False}
+        sticker = {
+            "file_id": "CAAD",
+            "file_unique_id": "AQAF",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
         return await self.deliver({"message": self._message(user_id, sticker=sticker)})
 
     async def edit_text(self, user_id: int, original: dict[str, Any], text: str) -> dict[str, Any]:
@@ -416,9 +427,11 @@ class FakeBotApi:
 
     async def wait_until(self, predicate: Any, timeout: float = 15.0) -> None:
         """Wait until ``predicate()`` is true, re-checking whenever the bot calls the API."""
+
         async def waiter() -> None:
             async with self._changed:
                 await self._changed.wait_for(predicate)
+
         await asyncio.wait_for(waiter(), timeout)
 
     async def next_message(self, chat_id: int, timeout: float = 15.0) -> SentMessage:
@@ -428,11 +441,13 @@ class FakeBotApi:
         self._read[chat_id] += 1
         return message
 
-    async def next_messages(self, chat_id: int, count: int, timeout: float = 15.0) -> list[SentMessage]:
+    async def next_messages(
+        self, chat_id: int, count: int, timeout: float = 15.0
+    ) -> list[SentMessage]:
         return [await self.next_message(chat_id, timeout) for _ in range(count)]
 
     def unread(self, chat_id: int) -> list[SentMessage]:
-        return self.sent[chat_id][self._read[chat_id]:]
+        return self.sent[chat_id][self._read[chat_id] :]
 
     async def answer_to(self, update: dict[str, Any], timeout: float = 15.0) -> str | None:
         """The pop-up text the bot answered a button press with (None: answered silently)."""

@@ -66,16 +66,22 @@ class PostgresServer:
         root = Path(tempfile.mkdtemp(prefix="jeugdstem-pg-"))
         if as_postgres_user:
             shutil.chown(root, "postgres", "postgres")
-        server = cls(root=root, port=free_port(), bin_dir=bin_dir, as_postgres_user=as_postgres_user)
+        server = cls(
+            root=root, port=free_port(), bin_dir=bin_dir, as_postgres_user=as_postgres_user
+        )
         data = root / "data"
-        result = server._run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        result = server._run(
+            "initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"
+        )
         if result.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {result.stderr.strip()}")
         options = (
             f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        result = server._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start")
+        result = server._run(
+            "pg_ctl", "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"
+        )
         if result.returncode != 0:
             log = (root / "log").read_text(errors="replace") if (root / "log").exists() else ""
             raise PostgresUnavailable(f"pg_ctl start failed: {result.stderr.strip()}\n{log}")
@@ -96,7 +102,17 @@ class PostgresServer:
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        self._run("pg_ctl", "-D", str(self.root / "data"), "-o", options, "-l", str(self.root / "log"), "-w", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.root / "data"),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "start",
+        )
 
     def destroy(self) -> None:
         self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")

@@ -1,0 +1,47 @@
+# Jeugdstem developer commands. The two that matter:
+#   make chat   set up .venv and take the survey in this terminal (SQLite, no token)
+#   make test   set up .venv and PostgreSQL binaries, then lint, type-check and run every test
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Re-install when the dependencies or their pins change.
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup chat run test lint typecheck pytest bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Jeugdstem needs Python 3.11 or newer (PYTHON=$(PYTHON))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	touch $(STAMP)
+
+chat: setup
+	$(BIN)/jeugdstem chat
+
+run: setup
+	$(BIN)/jeugdstem run
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	bash scripts/ensure-postgres.sh
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench: setup
+	bash scripts/ensure-postgres.sh
+	$(BIN)/python benchmarks/conversation.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,184 @@
+"""Drive N simulated participants through whole surveys against the real bot process.
+
+    python benchmarks/conversation.py [--participants 500] [--database sqlite|postgresql]
+
+The bot runs as `python -m bot run` against the fake Bot API server, exactly as
+in the end-to-end tests, with Telegram's outgoing rate limit switched off: the
+figure we want is what the bot itself can do (Telegram's own limit of about 30
+messages/s is enforced by AIORateLimiter in production). All participants
+are in the survey at once; each pauses between updates so that together they
+offer --rate updates per second (--rate 0: no pauses, which measures the
+maximum throughput instead). It prints throughput, latency from update to
+reply, errors and the bot's peak RSS and CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+import psutil
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.support.bot_process import BotProcess, bot_environment  # noqa: E402
+from tests.support.fake_bot_api import FakeBotApi, SentMessage  # noqa: E402
+from tests.support.postgres import PostgresServer  # noqa: E402
+
+
+class Timer:
+    """Latency of each update, from handing it to the fake server to the bot's reply."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.updates = 0
+
+
+async def participant(api: FakeBotApi, user_id: int, timer: Timer, think: float) -> None:
+    """One young person finishing the survey: 10 updates, buttons and free text.
+
+    ``think`` is the mean pause before each update (0: answer the moment a reply lands).
+    """
+    jitter = random.Random(user_id)
+
+    async def pause() -> None:
+        if think:
+            await asyncio.sleep(think * jitter.uniform(0.5, 1.5))
+
+    async def step(send: Coroutine[Any, Any, object]) -> SentMessage:
+        await pause()
+        started = time.perf_counter()
+        await send
+        message = await api.next_message(user_id, timeout=120)
+        timer.latencies.append(time.perf_counter() - started)
+        timer.updates += 1
+        return message
+
+    message = await step(api.send_command(user_id, "/start bolwerk"))
+    message = await step(api.press(user_id, message, "Ik doe mee"))
+    message = await step(api.press(user_id, message, "16–18"))
+    free_time = await step(api.send_text(user_id, "heule"))
+    # A tick edits the question in place; there is no new message to wait for.
+    await pause()
+    started = time.perf_counter()
+    edits = free_time.edits
+    await api.press(user_id, free_time, "sport")
+    await api.wait_until(lambda: free_time.edits > edits, timeout=120)
+    timer.latencies.append(time.perf_counter() - started)
+    timer.updates += 1
+    message = await step(api.press(user_id, free_time, "Klaar"))
+    message = await step(api.send_text(user_id, "te duur en de bus rijdt nie 's avonds"))
+    message = await step(api.send_text(user_id, "ja op de training, ze lachten met mijn taal"))
+    message = await step(api.send_text(user_id, "goedkopere kampen en een busje"))
+    await step(api.press(user_id, message, "Ja, graag"))
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The kernel's high-water mark of the process's resident memory."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("VmHWM not found")
+
+
+async def run(
+    participants: int,
+    database: str,
+    rate: float,
+    overrides: dict[str, int] | None = None,
+) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="jeugdstem-bench-"))
+    config = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
+    config["telegram"]["rate_limit"]["overall_max_rate"] = 0  # 0 switches the limiter off
+    for key, value in (overrides or {}).items():
+        config["telegram"][key] = value
+    config_path = workdir / "config.yml"
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+    server: PostgresServer | None = None
+    if database == "postgresql":
+        server = PostgresServer.start()
+        url = server.url
+    else:
+        url = f"sqlite:///{workdir / 'bench.db'}"
+
+    api = FakeBotApi()
+    await api.start()
+    env = bot_environment(
+        api, url, "bench-secret", JEUGDSTEM_CONFIG=str(config_path), JEUGDSTEM_LOG_LEVEL="WARNING"
+    )
+    bot = BotProcess(env, workdir / "bot.log")
+    await bot.start()
+    try:
+        await api.wait_for_polling()
+        assert bot.process is not None
+        # Each participant pauses participants/rate seconds on average between updates,
+        # so together they offer `rate` updates per second (0: as fast as replies come).
+        think = participants / rate if rate else 0.0
+        timer = Timer()
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(participant(api, 7_000_000 + i, timer, think) for i in range(participants))
+        )
+        elapsed = time.perf_counter() - started
+        rss = peak_rss_mb(bot.process.pid)
+        bot_cpu = sum(psutil.Process(bot.process.pid).cpu_times()[:2])
+        driver_cpu = sum(psutil.Process().cpu_times()[:2])
+    finally:
+        await bot.stop()
+        await api.stop()
+        if server is not None:
+            server.destroy()
+
+    latencies = sorted(timer.latencies)
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
+    errors = bot.logs().count('"update_failed"')
+    print(f"database            {database}")
+    offered = f"{rate:.0f} updates/s offered" if rate else "no pauses: saturation"
+    print(f"participants        {participants} at once ({offered}), {timer.updates} updates")
+    print(f"elapsed             {elapsed:.2f} s")
+    print(f"throughput          {timer.updates / elapsed:.0f} updates/s")
+    print(f"latency p50         {p50:.1f} ms (update sent -> reply received)")
+    print(f"latency p99         {p99:.1f} ms")
+    print(f"errors              {errors}")
+    print(f"bot peak RSS        {rss:.0f} MB")
+    print(f"CPU seconds         bot {bot_cpu:.1f}, driver + fake server {driver_cpu:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=500)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=300.0,
+        help="updates/s the participants offer together; 0 = no pauses (measures the maximum)",
+    )
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--concurrent-updates", type=int, help="override config.yml")
+    parser.add_argument("--connection-pool-size", type=int, help="override config.yml")
+    arguments = parser.parse_args()
+    overrides = {
+        key: value
+        for key, value in (
+            ("concurrent_updates", arguments.concurrent_updates),
+            ("connection_pool_size", arguments.connection_pool_size),
+        )
+        if value is not None
+    }
+    asyncio.run(run(arguments.participants, arguments.database, arguments.rate, overrides))
+
+
+if __name__ == "__main__":
+    main()
