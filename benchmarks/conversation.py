@@ -6,8 +6,9 @@ The bot runs as `python -m bot run` against the fake Bot API server, exactly as
 in the end-to-end tests, with Telegram's outgoing rate limit switched off: the
 figure we want is what the bot itself can do (Telegram's own limit of about 30
 messages/s is enforced by AIORateLimiter in production). All participants
-are in the survey at once; each pauses between updates so that together they
-offer --rate updates per second (--rate 0: no pauses, which measures the
+are in the survey at once, for --duration seconds (starting again when they
+finish); each pauses between updates so that together they offer --rate
+updates per second (--rate 0: no pauses, which measures the
 maximum throughput instead). It prints throughput, latency from update to
 reply, errors and the bot's peak RSS and CPU.
 """
@@ -41,46 +42,81 @@ class Timer:
 
     def __init__(self) -> None:
         self.latencies: list[float] = []
+        self.replied_at: list[float] = []
         self.updates = 0
 
+    def record(self, started: float) -> None:
+        now = time.perf_counter()
+        self.latencies.append(now - started)
+        self.replied_at.append(now)
+        self.updates += 1
 
-async def participant(api: FakeBotApi, user_id: int, timer: Timer, think: float) -> None:
-    """One young person finishing the survey: 10 updates, buttons and free text.
+    def steady_throughput(self) -> float:
+        """Updates/s between 10 % and 90 % of the run: no ramp-up, no last stragglers."""
+        first, last = min(self.replied_at), max(self.replied_at)
+        low, high = first + 0.1 * (last - first), first + 0.9 * (last - first)
+        return sum(low <= t <= high for t in self.replied_at) / (high - low)
+
+
+class Stop(Exception):
+    """The benchmark's time is up."""
+
+
+async def participant(
+    api: FakeBotApi, user_id: int, timer: Timer, think: float, deadline: float
+) -> None:
+    """One young person taking the survey again and again (10 updates a round) until the deadline.
 
     ``think`` is the mean pause before each update (0: answer the moment a reply lands).
     """
     jitter = random.Random(user_id)
+    # Arrivals spread evenly from the first second: if everyone started together,
+    # their first and second steps would overlap and offer twice the rate for a while.
+    first = [True]
 
     async def pause() -> None:
         if think:
-            await asyncio.sleep(think * jitter.uniform(0.5, 1.5))
+            low = 0.0 if first[0] else 0.5
+            first[0] = False
+            await asyncio.sleep(think * jitter.uniform(low, 1.5))
+        if time.perf_counter() > deadline:
+            raise Stop
 
     async def step(send: Coroutine[Any, Any, object]) -> SentMessage:
-        await pause()
+        try:
+            await pause()
+        except Stop:
+            send.close()  # never sent
+            raise
         started = time.perf_counter()
         await send
         message = await api.next_message(user_id, timeout=120)
-        timer.latencies.append(time.perf_counter() - started)
-        timer.updates += 1
+        timer.record(started)
         return message
 
-    message = await step(api.send_command(user_id, "/start bolwerk"))
-    message = await step(api.press(user_id, message, "Ik doe mee"))
-    message = await step(api.press(user_id, message, "16–18"))
-    free_time = await step(api.send_text(user_id, "heule"))
-    # A tick edits the question in place; there is no new message to wait for.
-    await pause()
-    started = time.perf_counter()
-    edits = free_time.edits
-    await api.press(user_id, free_time, "sport")
-    await api.wait_until(lambda: free_time.edits > edits, timeout=120)
-    timer.latencies.append(time.perf_counter() - started)
-    timer.updates += 1
-    message = await step(api.press(user_id, free_time, "Klaar"))
-    message = await step(api.send_text(user_id, "te duur en de bus rijdt nie 's avonds"))
-    message = await step(api.send_text(user_id, "ja op de training, ze lachten met mijn taal"))
-    message = await step(api.send_text(user_id, "goedkopere kampen en een busje"))
-    await step(api.press(user_id, message, "Ja, graag"))
+    async def tick(message: SentMessage, label: str) -> None:
+        # A tick edits the question in place; there is no new message to wait for.
+        await pause()
+        started = time.perf_counter()
+        edits = message.edits
+        await api.press(user_id, message, label)
+        await api.wait_until(lambda: message.edits > edits, timeout=120, chat_id=user_id)
+        timer.record(started)
+
+    try:
+        while True:
+            m = await step(api.send_command(user_id, "/start bolwerk"))
+            m = await step(api.press(user_id, m, "Ik doe mee"))
+            m = await step(api.press(user_id, m, "16–18"))
+            free_time = await step(api.send_text(user_id, "heule"))
+            await tick(free_time, "sport")
+            m = await step(api.press(user_id, free_time, "Klaar"))
+            m = await step(api.send_text(user_id, "te duur en de bus rijdt nie 's avonds"))
+            m = await step(api.send_text(user_id, "op de training lachten ze met mijn taal"))
+            m = await step(api.send_text(user_id, "goedkopere kampen en een busje"))
+            await step(api.press(user_id, m, "Ja, graag"))
+    except Stop:
+        return
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -95,6 +131,7 @@ async def run(
     participants: int,
     database: str,
     rate: float,
+    duration: float,
     overrides: dict[str, int] | None = None,
 ) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="jeugdstem-bench-"))
@@ -127,8 +164,9 @@ async def run(
         think = participants / rate if rate else 0.0
         timer = Timer()
         started = time.perf_counter()
+        deadline = started + duration
         await asyncio.gather(
-            *(participant(api, 7_000_000 + i, timer, think) for i in range(participants))
+            *(participant(api, 7_000_000 + i, timer, think, deadline) for i in range(participants))
         )
         elapsed = time.perf_counter() - started
         rss = peak_rss_mb(bot.process.pid)
@@ -146,9 +184,11 @@ async def run(
     errors = bot.logs().count('"update_failed"')
     print(f"database            {database}")
     offered = f"{rate:.0f} updates/s offered" if rate else "no pauses: saturation"
-    print(f"participants        {participants} at once ({offered}), {timer.updates} updates")
+    print(f"participants        {participants} at once ({offered}) for {duration:.0f} s")
+    print(f"updates             {timer.updates}")
     print(f"elapsed             {elapsed:.2f} s")
-    print(f"throughput          {timer.updates / elapsed:.0f} updates/s")
+    print(f"throughput          {timer.updates / elapsed:.0f} updates/s over the whole run")
+    print(f"                    {timer.steady_throughput():.0f} updates/s in its middle 80 %")
     print(f"latency p50         {p50:.1f} ms (update sent -> reply received)")
     print(f"latency p99         {p99:.1f} ms")
     print(f"errors              {errors}")
@@ -165,6 +205,7 @@ def main() -> None:
         default=300.0,
         help="updates/s the participants offer together; 0 = no pauses (measures the maximum)",
     )
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of load")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--concurrent-updates", type=int, help="override config.yml")
     parser.add_argument("--connection-pool-size", type=int, help="override config.yml")
@@ -177,7 +218,15 @@ def main() -> None:
         )
         if value is not None
     }
-    asyncio.run(run(arguments.participants, arguments.database, arguments.rate, overrides))
+    asyncio.run(
+        run(
+            arguments.participants,
+            arguments.database,
+            arguments.rate,
+            arguments.duration,
+            overrides,
+        )
+    )
 
 
 if __name__ == "__main__":

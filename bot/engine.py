@@ -575,15 +575,13 @@ class _Turn:
         self.participant.language = language
         source = self.survey.source(code)
         first = f"q:{self.survey.questions[0].id}"
-        self.conversation = repo.start_participation(
+        self.conversation, self.participation = repo.start_participation(
             self.session,
             self.participant,
+            self.conversation,
             source=source.id if source else None,
             language=language,
             first_step=first,
-        )
-        self.participation = repo.get_participation(
-            self.session, self.conversation.participation_id
         )
         return Response([self.current_prompt()], origin=Reply(welcome_text))
 

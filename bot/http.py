@@ -11,11 +11,15 @@ The class follows telegram.request.HTTPXRequest: same timeouts, same errors.
 
 from __future__ import annotations
 
+import json
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+_JSON = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -77,14 +81,18 @@ class AiohttpRequest(BaseRequest):
         timeout = aiohttp.ClientTimeout(
             total=total, sock_connect=connect, sock_read=read, connect=pool
         )
-        data: dict[str, str] | None = None
+        body: bytes | None = None
         if request_data is not None:
             if request_data.contains_files:
                 # Jeugdstem only sends text; refuse loudly rather than send a broken upload.
                 raise NotImplementedError("AiohttpRequest does not upload files")
-            data = request_data.json_parameters
+            # A JSON body (which the Bot API accepts) is far cheaper to build than the
+            # form encoding PTB uses by default: urllib's quoting was a tenth of our CPU.
+            body = json.dumps(request_data.parameters, ensure_ascii=False).encode("utf-8")
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=body, headers=_JSON if body is not None else None, timeout=timeout
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
             raise TimedOut from error

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, func, literal, select
+from sqlalchemy import bindparam, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -30,6 +30,25 @@ class ParticipantState:
     seen_update: bool
 
 
+# Built once: constructing this statement cost more CPU than running it.
+_LOAD_STATE = (
+    select(
+        Participant,
+        Conversation,
+        Participation,
+        ChatLink,
+        exists()
+        .where(ProcessedUpdate.update_id == bindparam("update_id"))
+        .label("seen"),
+    )
+    .outerjoin(Conversation, Conversation.participant_id == Participant.id)
+    .outerjoin(Participation, Participation.id == Conversation.participation_id)
+    .outerjoin(ChatLink, ChatLink.participant_id == Participant.id)
+    .where(Participant.pseudonym == bindparam("pseudonym"))
+    .with_for_update(of=Participant)
+)
+
+
 def load_state(session: Session, pseudonym: str, update_id: int | None) -> ParticipantState | None:
     """A participant with their conversation, participation and chat link, in one query.
 
@@ -37,20 +56,9 @@ def load_state(session: Session, pseudonym: str, update_id: int | None) -> Parti
     updates of one participant across workers (PostgreSQL); SQLite already
     serialises writers with BEGIN IMMEDIATE.
     """
-    seen = (
-        exists().where(ProcessedUpdate.update_id == update_id)
-        if update_id is not None
-        else literal(False)
-    )
-    query = (
-        select(Participant, Conversation, Participation, ChatLink, seen.label("seen"))
-        .outerjoin(Conversation, Conversation.participant_id == Participant.id)
-        .outerjoin(Participation, Participation.id == Conversation.participation_id)
-        .outerjoin(ChatLink, ChatLink.participant_id == Participant.id)
-        .where(Participant.pseudonym == pseudonym)
-        .with_for_update(of=Participant)
-    )
-    row = session.execute(query).one_or_none()
+    # Channels without update ids (the console) ask about -1, which never exists.
+    parameters = {"pseudonym": pseudonym, "update_id": update_id if update_id is not None else -1}
+    row = session.execute(_LOAD_STATE, parameters).one_or_none()
     if row is None:
         return None
     participant, conversation, participation, chat_link, seen_update = row
@@ -108,16 +116,16 @@ def get_conversation(session: Session, participant_id: int) -> Conversation | No
 def start_participation(
     session: Session,
     participant: Participant,
+    conversation: Conversation | None,
     *,
     source: str | None,
     language: str,
     first_step: str,
-) -> Conversation:
-    """Begin a run through the survey and point the conversation at its first step."""
+) -> tuple[Conversation, Participation]:
+    """Begin a run through the survey and point the (existing or new) conversation at it."""
     participation = Participation(participant_id=participant.id, source=source, language=language)
     session.add(participation)
     session.flush()
-    conversation = session.get(Conversation, participant.id)
     if conversation is None:
         conversation = Conversation(
             participant_id=participant.id,
@@ -132,16 +140,7 @@ def start_participation(
         conversation.step = first_step
         conversation.paused = False
         conversation.pending = []
-    session.flush()
-    return conversation
-
-
-def get_participation(session: Session, participation_id: int) -> Participation:
-    """A participation by id (it must exist)."""
-    participation = session.get(Participation, participation_id)
-    if participation is None:
-        raise LookupError(f"participation {participation_id} does not exist")
-    return participation
+    return conversation, participation
 
 
 def add_answer(

@@ -119,6 +119,9 @@ class FakeBotApi:
         self._new_update = asyncio.Event()
         self._closing = False
         self._changed = asyncio.Condition()
+        # One condition per chat, so a reply wakes only whoever waits on that chat.
+        self._chat_changed: dict[int, asyncio.Condition] = defaultdict(asyncio.Condition)
+        self._query_chats: dict[str, int] = {}
         self.sent: dict[int, list[SentMessage]] = defaultdict(list)
         self._read: dict[int, int] = defaultdict(int)
         self.callback_answers: dict[str, str | None] = {}
@@ -258,8 +261,7 @@ class FakeBotApi:
         message = SentMessage(chat_id, next(self._message_ids[chat_id]), text, buttons)
         self._record_reply(chat_id)
         self.sent[chat_id].append(message)
-        async with self._changed:
-            self._changed.notify_all()
+        await self._notify(chat_id)
         return message.as_message()
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
@@ -272,8 +274,7 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message is not modified")
         message.text, message.buttons = text, buttons
         message.edits += 1
-        async with self._changed:
-            self._changed.notify_all()
+        await self._notify(message.chat_id)
         return message.as_message()
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
@@ -288,9 +289,17 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: query is too old and response timeout expired")
         self._open_callbacks.discard(query_id)
         self.callback_answers[query_id] = params.get("text")
+        await self._notify(self._query_chats.get(query_id))
+        return True
+
+    async def _notify(self, chat_id: int | None) -> None:
+        """Wake whoever waits on this chat, and the general waiters."""
+        if chat_id is not None:
+            condition = self._chat_changed[chat_id]
+            async with condition:
+                condition.notify_all()
         async with self._changed:
             self._changed.notify_all()
-        return True
 
     def _find(self, params: dict[str, Any]) -> SentMessage:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
@@ -414,6 +423,7 @@ class FakeBotApi:
         """A callback query with arbitrary data (a forged button, for instance)."""
         query_id = f"cq{next(self._callback_ids)}"
         self._open_callbacks.add(query_id)
+        self._query_chats[query_id] = user_id
         query = {
             "id": query_id,
             "from": self.user(user_id),
@@ -425,18 +435,24 @@ class FakeBotApi:
 
     # -- reading what the bot did -----------------------------------------------------------
 
-    async def wait_until(self, predicate: Any, timeout: float = 15.0) -> None:
-        """Wait until ``predicate()`` is true, re-checking whenever the bot calls the API."""
+    async def wait_until(
+        self, predicate: Any, timeout: float = 15.0, chat_id: int | None = None
+    ) -> None:
+        """Wait until ``predicate()`` is true, re-checking whenever the bot calls the API
+        (only for calls about ``chat_id``, when given)."""
+        condition = self._changed if chat_id is None else self._chat_changed[chat_id]
 
         async def waiter() -> None:
-            async with self._changed:
-                await self._changed.wait_for(predicate)
+            async with condition:
+                await condition.wait_for(predicate)
 
         await asyncio.wait_for(waiter(), timeout)
 
     async def next_message(self, chat_id: int, timeout: float = 15.0) -> SentMessage:
         """The next message the bot sent to this chat that the test has not read yet."""
-        await self.wait_until(lambda: len(self.sent[chat_id]) > self._read[chat_id], timeout)
+        await self.wait_until(
+            lambda: len(self.sent[chat_id]) > self._read[chat_id], timeout, chat_id
+        )
         message = self.sent[chat_id][self._read[chat_id]]
         self._read[chat_id] += 1
         return message
