@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.identity import CallbackCodec, InvalidCallback
-from bot.survey import Question, Survey
+from bot.survey import AgeBand, Option, Question, Survey
 from storage import Conversation, Database, Participant, Participation
 from storage import repository as repo
 from storage.models import utcnow
@@ -182,10 +182,9 @@ class SurveyEngine:
         # (normalised label or id, option id) per question, for matching typed answers.
         self._typed_labels: dict[str, list[tuple[str, str]]] = {}
         for question in survey.questions:
-            choices = survey.age_bands if question.type == "age_band" else question.options
             self._typed_labels[question.id] = [
                 (_normalise(name), choice.id)
-                for choice in choices
+                for choice in self.choices_of(question)
                 for name in (*choice.label.values(), choice.id)
             ]
 
@@ -210,25 +209,15 @@ class SurveyEngine:
             "progress", language, number=number, total=len(self.survey.questions)
         )
         text = f"{progress} {question.text[language]}"
-        options: list[Button] = []
-        if question.type == "age_band":
-            options = [
-                Button(band.label[language], self.codec.encode("a", question.id, band.id))
-                for band in self.survey.age_bands
-            ]
-        elif question.type == "multi_choice":
-            options = [
-                Button(
-                    ("✅ " if option.id in ticked else "") + option.label[language],
-                    self.codec.encode("t", question.id, option.id),
-                )
-                for option in question.options
-            ]
-        else:
-            options = [
-                Button(option.label[language], self.codec.encode("a", question.id, option.id))
-                for option in question.options
-            ]
+        # Multiple choice buttons tick ("t") and untick; all others answer ("a").
+        kind = "t" if question.type == "multi_choice" else "a"
+        options = [
+            Button(
+                ("✅ " if choice.id in ticked else "") + choice.label[language],
+                self.codec.encode(kind, question.id, choice.id),
+            )
+            for choice in self.choices_of(question)
+        ]
         rows = [
             tuple(options[i : i + question.columns])
             for i in range(0, len(options), question.columns)
@@ -301,10 +290,20 @@ class SurveyEngine:
             return f"q:{self.survey.questions[index].id}"
         return OPT_IN
 
+    def choices_of(self, question: Question) -> Sequence[Option | AgeBand]:
+        """The buttons a question offers: its options, or the age bands."""
+        return self.survey.age_bands if question.type == "age_band" else question.options
+
     def option_label(self, question: Question, option_id: str, language: str) -> str | None:
         """The label of a question's option (or age band), or None if it has no such option."""
-        choices = self.survey.age_bands if question.type == "age_band" else question.options
-        return next((c.label[language] for c in choices if c.id == option_id), None)
+        return next(
+            (c.label[language] for c in self.choices_of(question) if c.id == option_id), None
+        )
+
+    def answered(self, question: Question, language: str, shown: str) -> Reply:
+        """The question as it stays in the chat once answered: no buttons, the answer below."""
+        prompt = self.question_prompt(question, language, ())
+        return Reply(f"{prompt.text}\n→ {shown}")
 
     def match_option(self, question: Question, text: str) -> str | None:
         """The option a typed text names: a label in any language, or (for age) one number."""
@@ -494,22 +493,31 @@ class _Turn:
             return Response()
         repo.mark_edited(latest, text)
         question = self.survey.question(latest.question_id)
-        if question is None or question.type not in ("age_band", "single_choice"):
+        typed_choice = latest.button_value is not None and latest.text is not None
+        if (
+            question is None
+            or not typed_choice
+            or question.type not in ("age_band", "single_choice")
+        ):
             return Response()
         # A typed choice is read again, so "15" edited to "11" still meets the age gate.
-        option_id = self.engine.match_option(question, text)
-        latest.button_value = option_id
+        latest.button_value = self.engine.match_option(question, text)
+        if not self.apply_profile(question, latest.button_value):
+            return self.age_gate()
+        return Response()
+
+    def apply_profile(self, question: Question, option_id: str | None) -> bool:
+        """Copy a chosen age band or area into the participation; False if under the age gate."""
+        assert self.participation is not None
         if question.type == "age_band":
             band = next((b for b in self.survey.age_bands if b.id == option_id), None)
-            if band is not None and self.under_age(band.max_age):
-                return self.age_gate()
+            minimum = self.survey.privacy.minimum_age
+            if band is not None and band.max_age is not None and band.max_age < minimum:
+                return False
             self.participation.age_band = option_id
         elif question.profile == "area":
             self.participation.area = option_id
-        return Response()
-
-    def under_age(self, max_age: int | None) -> bool:
-        return max_age is not None and max_age < self.survey.privacy.minimum_age
+        return True
 
     def on_non_text(self) -> Response:
         """Voice, photos, stickers...: ask for text and repeat the current question."""
@@ -610,13 +618,8 @@ class _Turn:
     ) -> Response:
         """Store a chosen option (button or matching text) and move on."""
         assert self.participation is not None
-        if question.type == "age_band":
-            band = next(b for b in self.survey.age_bands if b.id == option_id)
-            if self.under_age(band.max_age):
-                return self.age_gate()
-            self.participation.age_band = band.id
-        elif question.profile == "area":
-            self.participation.area = option_id
+        if not self.apply_profile(question, option_id):
+            return self.age_gate()
         repo.add_answer(
             self.session,
             self.participation.id,
@@ -650,9 +653,8 @@ class _Turn:
         label = self.engine.option_label(question, option_id, self.language)
         if label is None or question.type == "multi_choice":
             return self.invalid()
-        prompt = self.engine.question_prompt(question, self.language, ())
         response = self.choose(question, option_id)
-        response.origin = Reply(f"{prompt.text}\n→ {label}")
+        response.origin = self.engine.answered(question, self.language, label)
         return response
 
     def press_toggle(self, question_id: str, option_id: str) -> Response:
@@ -677,7 +679,6 @@ class _Turn:
             return self.invalid()
         ticked = list(self.conversation.pending)
         labels = {o.id: o.label[self.language] for o in question.options}
-        prompt = self.engine.question_prompt(question, self.language, ())
         repo.add_answer(
             self.session,
             self.participation.id,
@@ -688,7 +689,7 @@ class _Turn:
         chosen = ", ".join(labels[t] for t in ticked) or self.text("button_skip")
         return Response(
             [self.move_to(self.engine.next_step(question))],
-            origin=Reply(f"{prompt.text}\n→ {chosen}"),
+            origin=self.engine.answered(question, self.language, chosen),
         )
 
     def press_skip(self, question_id: str) -> Response:
@@ -697,11 +698,10 @@ class _Turn:
             return self.stale()
         if not question.skippable:
             return self.invalid()
-        prompt = self.engine.question_prompt(question, self.language, ())
         repo.add_answer(self.session, self.participation.id, question.id, skipped=True)
         return Response(
             [self.move_to(self.engine.next_step(question))],
-            origin=Reply(f"{prompt.text}\n→ {self.text('button_skip')}"),
+            origin=self.engine.answered(question, self.language, self.text("button_skip")),
         )
 
     def press_opt_in(self, choice: str) -> Response:

@@ -108,15 +108,25 @@ def keyboard_markup(buttons: Keyboard) -> dict[str, Any] | None:
     }
 
 
+def _utf16_length(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units (an emoji can count as two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     """Cut a text into pieces Telegram accepts, at line breaks or spaces where possible."""
     pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
+    while _utf16_length(text) > limit:
+        # The longest prefix that fits (characters outside the BMP take two units).
+        fits, units = 0, 0
+        while units + (2 if ord(text[fits]) > 0xFFFF else 1) <= limit:
+            units += 2 if ord(text[fits]) > 0xFFFF else 1
+            fits += 1
+        cut = text.rfind("\n", 0, fits)
         if cut <= 0:
-            cut = text.rfind(" ", 0, limit)
+            cut = text.rfind(" ", 0, fits)
         if cut <= 0:
-            cut = limit
+            cut = fits
         pieces.append(text[:cut])
         text = text[cut:].lstrip("\n ")
     pieces.append(text)

@@ -10,6 +10,7 @@ callers hand a whole transaction to :meth:`Database.run`.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -73,6 +74,16 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _create_private_file(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only (SQLite gives -wal and -shm the same)."""
+    if database in (None, "", ":memory:"):
+        return
+    path = Path(str(database))
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
 class Database:
     """One database: a connection pool, transactions and schema migrations."""
 
@@ -94,6 +105,8 @@ class Database:
         else:
             self.workers = 10
             options.update(pool_size=self.workers, max_overflow=5, pool_timeout=30)
+        if self.dialect == "sqlite":
+            _create_private_file(self.url.database)
         self.engine = create_engine(self.url, **options)
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)

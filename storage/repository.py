@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, exists, func, select
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -37,9 +37,7 @@ _LOAD_STATE = (
         Conversation,
         Participation,
         ChatLink,
-        exists()
-        .where(ProcessedUpdate.update_id == bindparam("update_id"))
-        .label("seen"),
+        exists().where(ProcessedUpdate.update_id == bindparam("update_id")).label("seen"),
     )
     .outerjoin(Conversation, Conversation.participant_id == Participant.id)
     .outerjoin(Participation, Participation.id == Conversation.participation_id)
@@ -95,12 +93,6 @@ def update_chat_link(
         session.add(ChatLink(participant_id=participant_id, chat_id=chat_id))
     elif link.chat_id != chat_id:
         link.chat_id = chat_id
-
-
-def was_processed(session: Session, update_id: int) -> bool:
-    """Whether this channel update was handled before."""
-    query = select(exists().where(ProcessedUpdate.update_id == update_id))
-    return bool(session.execute(query).scalar())
 
 
 def mark_processed(session: Session, update_id: int, participant_id: int) -> None:
@@ -218,8 +210,3 @@ def participations_of(session: Session, pseudonym: str) -> list[Participation]:
         .order_by(Participation.id)
     )
     return list(session.execute(query).scalars())
-
-
-def count_rows(session: Session, model: type[object]) -> int:
-    """Number of rows in a model's table."""
-    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
