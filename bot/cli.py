@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 
 import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.logs import configure_logging
 from bot.runtime import Runtime, build_runtime
@@ -33,15 +34,38 @@ To try the survey without Telegram, run:  jeugdstem chat
 """
 
 
-def _runtime() -> Runtime:
-    """Settings and survey, or a clear message and exit code 2."""
-    settings = Settings()
+def _settings() -> Settings:
+    """Settings from the environment, or a clear message and exit code 2."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "\n".join(
+            f"  {'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+        )
+        typer.echo(f"Invalid environment variable:\n{problems}", err=True)
+        raise typer.Exit(2) from error
+
+
+def _runtime(settings: Settings) -> Runtime:
+    """Survey and database ready to use (schema migrated), or a clear message and exit code."""
     configure_logging(settings.jeugdstem_log_level)
     try:
-        return build_runtime(settings)
+        runtime = build_runtime(settings)
     except (ConfigError, ValueError) as error:
         typer.echo(f"Configuration error:\n{error}", err=True)
         raise typer.Exit(2) from error
+    try:
+        runtime.database.migrate()
+    except SQLAlchemyError as error:
+        where = runtime.database.url.render_as_string(hide_password=True)
+        # The error text names host and cause; it never holds survey data at this point.
+        typer.echo(
+            f"Cannot open the database {where}:\n  {error.__class__.__name__}: "
+            f"{getattr(error, 'orig', error)}",
+            err=True,
+        )
+        raise typer.Exit(1) from error
+    return runtime
 
 
 @app.command()
@@ -54,7 +78,7 @@ def run(
     ),
 ) -> None:
     """Run the Telegram bot (long polling by default)."""
-    settings = Settings()
+    settings = _settings()
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         typer.echo(NO_TOKEN, err=True)
         raise typer.Exit(2)
@@ -67,7 +91,7 @@ def run(
             err=True,
         )
         raise typer.Exit(2)
-    runtime = _runtime()
+    runtime = _runtime(settings)
     from bot.telegram import run_telegram  # imported here: `chat` should not need Telegram
 
     run_telegram(runtime, webhook=webhook)
@@ -80,7 +104,7 @@ def chat(
     ),
 ) -> None:
     """Take the survey in this terminal (SQLite by default, no Telegram token needed)."""
-    runtime = _runtime()
+    runtime = _runtime(_settings())
     from bot.console import ConsoleChat
 
     async def main() -> None:
@@ -90,8 +114,3 @@ def chat(
             runtime.database.dispose()
 
     asyncio.run(main())
-
-
-def main() -> None:  # pragma: no cover - `python -m bot`
-    app(prog_name="jeugdstem")
-    sys.exit(0)

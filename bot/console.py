@@ -29,7 +29,6 @@ class ConsoleChat:
 
     async def run(self) -> None:
         """Chat until end of input or /quit."""
-        await asyncio.to_thread(self.runtime.database.migrate)
         self.write("Jeugdstem in de terminal. Typ een nummer voor een knop, /quit om te stoppen.\n")
         await self.send(Start())
         while True:

@@ -192,8 +192,7 @@ class TelegramAdapter:
         return application
 
     async def post_init(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        """Migrate the database and publish the command menu in every language."""
-        await asyncio.to_thread(self.runtime.database.migrate)
+        """Publish the command menu in every language."""
         survey = self.runtime.survey
         try:
             for language in survey.languages:
@@ -291,29 +290,40 @@ class TelegramAdapter:
         )
 
     async def deliver(self, update: Update, chat_id: int, response: Response) -> None:
-        """Answer the button press, update its message, then send the replies in order.
+        """Answer the button press and update its message while the replies go out in order.
 
-        Calls go through ``do_api_request`` with plain JSON: building and parsing
-        PTB objects for every keyboard was the bot's largest CPU cost under load,
-        and we never read the Message that Telegram returns.
+        The three run side by side: each is a round trip to Telegram, and the
+        person waits for the next question, not for the pop-up to close. Calls go
+        through ``do_api_request`` with plain JSON: building and parsing PTB
+        objects for every keyboard was the bot's largest CPU cost under load, and
+        we never read the Message that Telegram returns.
         """
         bot = update.get_bot()
+        calls = [self.send_all(bot, update.update_id, chat_id, response.replies)]
         query = update.callback_query
         if query is not None:
-            answer: dict[str, Any] = {"callback_query_id": query.id}
-            if response.notice:
-                answer["text"] = response.notice
-            # Too old to answer (a redelivered press): nobody is waiting for it any more.
-            with contextlib.suppress(BadRequest):
-                await bot.do_api_request("answer_callback_query", answer)
+            calls.append(self.answer_press(bot, query.id, response.notice))
             if response.origin is not None and query.message is not None:
-                await self.replace(bot, chat_id, query.message.message_id, response.origin)
+                calls.append(self.replace(bot, chat_id, query.message.message_id, response.origin))
+        await asyncio.gather(*calls)
+
+    async def answer_press(self, bot: Bot, query_id: str, notice: str | None) -> None:
+        """Stop the button's spinner, with a pop-up text if the engine has one."""
+        answer: dict[str, Any] = {"callback_query_id": query_id}
+        if notice:
+            answer["text"] = notice
+        # Too old to answer (a redelivered press): nobody is waiting for it any more.
+        with contextlib.suppress(BadRequest):
+            await bot.do_api_request("answer_callback_query", answer)
+
+    async def send_all(self, bot: Bot, update_id: int, chat_id: int, replies: list[Reply]) -> None:
+        """Send the replies one after the other, so they arrive in order."""
         try:
-            for reply in response.replies:
+            for reply in replies:
                 await self.send(bot, chat_id, reply)
         except Forbidden:
             # The person blocked the bot; nothing more to send them.
-            log.info("participant_unreachable", update_id=update.update_id)
+            log.info("participant_unreachable", update_id=update_id)
 
     async def replace(self, bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
         """Edit a message we sent (for example to drop its buttons once answered)."""

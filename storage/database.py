@@ -1,10 +1,10 @@
 """Engine, transactions and migrations for SQLite and PostgreSQL.
 
 The database API is synchronous on purpose. A survey step is a handful of
-short statements; run in one worker thread per connection they cost about a
-third of the CPU that an asyncio driver spends hopping between threads and the
-event loop for every statement (measured: benchmarks/conversation.py). Async
-callers hand a whole transaction to :meth:`Database.run`.
+short statements; an asyncio driver (aiosqlite) hops between a thread and the
+event loop for every statement and spent three times the CPU of the whole
+synchronous turn (measured: benchmarks/conversation.py). Async callers hand a
+whole transaction to :meth:`Database.run`.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 # Any constant will do: it only has to be the same in every worker.
 _MIGRATION_LOCK_ID = 7_418_505
+_POSTGRES_THREADS = 4
 
 T = TypeVar("T")
 
@@ -93,9 +94,8 @@ class Database:
         # hide_parameters: SQL errors must never carry a young person's words into a log.
         options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True, "hide_parameters": True}
         if self.dialect == "sqlite":
-            # SQLite has one writer at a time anyway: one connection, used from one
-            # worker thread, makes transactions queue in order instead of busy-waiting.
-            self.workers = 1
+            # SQLite has one writer at a time anyway: one connection makes
+            # transactions queue in order instead of busy-waiting.
             options.update(
                 pool_size=1,
                 max_overflow=0,
@@ -103,8 +103,9 @@ class Database:
                 connect_args={"check_same_thread": False},
             )
         else:
-            self.workers = 10
-            options.update(pool_size=self.workers, max_overflow=5, pool_timeout=30)
+            # A few threads keep PostgreSQL busy; more only fight over the GIL
+            # (4 did better than 10 in benchmarks/conversation.py on 2 cores).
+            options.update(pool_size=_POSTGRES_THREADS, max_overflow=5, pool_timeout=30)
         if self.dialect == "sqlite":
             _create_private_file(self.url.database)
         self.engine = create_engine(self.url, **options)
@@ -120,9 +121,21 @@ class Database:
             yield session
 
     async def run(self, work: Callable[[Session], T]) -> T:
-        """Run ``work`` in one transaction on a database worker thread, from async code."""
+        """Run ``work`` in one transaction, from async code.
+
+        PostgreSQL work goes to a pool of worker threads, so a slow query or a
+        lock wait never holds up the event loop. SQLite work runs right here:
+        its statements take microseconds and it allows one writer at a time
+        anyway, and handing each turn to a thread and back cost more CPU than
+        the turn itself (measured with benchmarks/conversation.py: p99 at 300
+        updates/s went from ~70 ms to ~35 ms).
+        """
+        if self.dialect == "sqlite":
+            return self._run_in_transaction(work)
         if self._executor is None:
-            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="jeugdstem-db")
+            self._executor = ThreadPoolExecutor(
+                _POSTGRES_THREADS, thread_name_prefix="jeugdstem-db"
+            )
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._run_in_transaction, work)
 

@@ -94,8 +94,10 @@ async def finish_survey(person: Youngster, survey: Survey, *, code: str = "bolwe
     age = await person.tap("Ik doe mee")
     assert survey.questions[0].text["nl"] in age.text
     area = await person.tap("16–18")
-    # The answered question loses its buttons and shows the choice.
-    assert welcome.buttons == [] and age.buttons == [] and "→ 16–18" in age.text
+    # The answered question loses its buttons and shows the choice (the edit and the
+    # next question travel side by side, so wait for the edit).
+    await person.api.wait_until(lambda: welcome.buttons == [] and age.buttons == [])
+    assert "→ 16–18" in age.text
     assert "Waar woon je?" in area.text
     free_time = await person.say("heule")
     await person.api.press(person.id, free_time, "sport")
