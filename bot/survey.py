@@ -134,6 +134,7 @@ MESSAGE_KEYS = (
     "stale_button",
     "invalid_button",
     "unknown_command",
+    "something_went_wrong",
     "delete_confirm",
     "button_delete_yes",
     "button_delete_no",

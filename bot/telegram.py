@@ -253,7 +253,8 @@ class TelegramAdapter:
         await self.handle(update, NonText(kind))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure by type only: exception texts can carry message content."""
+        """Log the failure by type only (exception texts can carry message content),
+        and tell the person to try again rather than leave them waiting."""
         update_id = update.update_id if isinstance(update, Update) else None
         error = context.error
         log.error(
@@ -262,6 +263,13 @@ class TelegramAdapter:
             error=type(error).__name__,
             where=where_raised(error),
         )
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None:
+            survey = self.runtime.survey
+            # The participant's language is in the database that may just have failed.
+            apology = Reply(survey.text("something_went_wrong", survey.default_language))
+            with contextlib.suppress(TelegramError):
+                await self.send(context.bot, chat.id, apology)
 
     # -- the shared path ------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, select, text
 
 from bot.identity import Pseudonymizer
 from bot.survey import Survey
@@ -444,3 +444,23 @@ async def _wait_for_port(port: int, timeout: float = 30.0) -> None:
             if asyncio.get_running_loop().time() > deadline:
                 raise
             await asyncio.sleep(0.1)
+
+
+async def test_a_failing_database_gets_an_apology_and_a_clean_log(
+    api: FakeBotApi, bot: BotProcess, db: Database, survey: Survey
+) -> None:
+    person = Youngster(api, 5559001)
+    await person.command("/start")
+    await person.tap("Ik doe mee")
+    await person.tap("Overslaan")
+    await person.tap("Overslaan")
+    await person.tap("Overslaan")
+    # Break the database under the running bot: storing the next answer must fail.
+    with db.transaction() as session:
+        session.execute(text("DROP TABLE answers"))
+    apology = await person.say("mijn geheim: ik heb geen geld voor de chiro")
+    assert apology.text == survey.text("something_went_wrong", "nl")
+    await bot.stop()
+    logs = bot.logs()
+    assert '"update_failed"' in logs
+    assert "geheim" not in logs and "chiro" not in logs
