@@ -119,6 +119,13 @@ async def participant(
         return
 
 
+def percentiles(seconds: list[float]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds."""
+    ordered = sorted(seconds)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return statistics.median(ordered) * 1000, p99 * 1000
+
+
 def peak_rss_mb(pid: int) -> float:
     """The kernel's high-water mark of the process's resident memory."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -178,9 +185,8 @@ async def run(
         if server is not None:
             server.destroy()
 
-    latencies = sorted(timer.latencies)
-    p50 = statistics.median(latencies) * 1000
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
+    p50, p99 = percentiles(timer.latencies)
+    server_p50, server_p99 = percentiles(api.reply_latencies)
     errors = bot.logs().count('"update_failed"')
     print(f"database            {database}")
     offered = f"{rate:.0f} updates/s offered" if rate else "no pauses: saturation"
@@ -189,8 +195,12 @@ async def run(
     print(f"elapsed             {elapsed:.2f} s")
     print(f"throughput          {timer.updates / elapsed:.0f} updates/s over the whole run")
     print(f"                    {timer.steady_throughput():.0f} updates/s in its middle 80 %")
-    print(f"latency p50         {p50:.1f} ms (update sent -> reply received)")
+    print(f"latency p50         {p50:.1f} ms (driver: update sent -> reply received)")
     print(f"latency p99         {p99:.1f} ms")
+    print(
+        f"server-side p50/p99 {server_p50:.1f} / {server_p99:.1f} ms (update handed to the bot ->"
+    )
+    print("                    its first message or edit; excludes the driver's own queueing)")
     print(f"errors              {errors}")
     print(f"bot peak RSS        {rss:.0f} MB")
     print(f"CPU seconds         bot {bot_cpu:.1f}, driver + fake server {driver_cpu:.1f}")

@@ -130,8 +130,8 @@ class FakeBotApi:
         self.calls: list[str] = []
         self.get_updates_calls = 0
         self.webhook: dict[str, Any] | None = None
-        # Latency bookkeeping: when each chat's latest update was handed to the bot.
-        self.delivered_at: dict[int, float] = {}
+        # Latency as Telegram would see it: from handing a chat's update to the bot
+        # (getUpdates or webhook) to the bot's first message or edit in that chat.
         self._awaiting_reply: dict[int, float] = {}
         self.reply_latencies: list[float] = []
 
@@ -246,7 +246,6 @@ class FakeBotApi:
         for update in batch:
             chat = _chat_of(update)
             if chat is not None:
-                self.delivered_at[update["update_id"]] = now
                 self._awaiting_reply.setdefault(chat, now)
         return batch
 
@@ -274,6 +273,7 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message is not modified")
         message.text, message.buttons = text, buttons
         message.edits += 1
+        self._record_reply(message.chat_id)
         await self._notify(message.chat_id)
         return message.as_message()
 
