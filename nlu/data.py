@@ -1,0 +1,101 @@
+"""Training data in Rasa's NLU YAML format: the single source for every backend.
+
+One intent per theme id. An answer with several themes uses a Rasa
+multi-intent, the ids joined by ``+`` (``cost+transport``). The intent
+``noise`` marks answers that carry no theme at all ("hallo", "idk", a lone
+emoji); it is not a theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+NOISE = "noise"
+DATA_DIR = Path(__file__).parent / "data"
+TRAIN_DIR = DATA_DIR / "train"
+TEST_DIR = DATA_DIR / "test"
+
+
+class TrainingDataError(Exception):
+    """A training file that cannot be used; the message names file, line and problem."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled answer."""
+
+    text: str
+    themes: tuple[str, ...]
+
+
+def themes_of(intent: str) -> tuple[str, ...]:
+    """'cost+transport' -> ('cost', 'transport'); 'noise' -> ()."""
+    if intent == NOISE:
+        return ()
+    return tuple(sorted(intent.split("+")))
+
+
+def load_file(path: Path, known_themes: Iterable[str]) -> list[Example]:
+    """The examples of one Rasa NLU file, checked against the configured themes."""
+    known = set(known_themes)
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        document = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as error:
+        raise TrainingDataError(f"{path}: cannot read: {error}") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise TrainingDataError(f"{path}:{line}: not valid YAML: {error}") from error
+    if not isinstance(document, dict) or not isinstance(document.get("nlu"), list):
+        raise TrainingDataError(f"{path}:1: expected a top-level 'nlu:' list (Rasa NLU format)")
+    lines = _entry_lines(root)
+    examples: list[Example] = []
+    for index, entry in enumerate(document["nlu"]):
+        line = lines[index] if index < len(lines) else 1
+        if not isinstance(entry, dict) or "intent" not in entry:
+            continue  # synonyms, lookup tables and regexes are Rasa's business
+        intent = str(entry["intent"])
+        unknown = [t for t in themes_of(intent) if t not in known]
+        if unknown:
+            raise TrainingDataError(
+                f"{path}:{line}: nlu.{index}.intent: {', '.join(unknown)} is not a theme "
+                f"in config.yml (themes: {', '.join(sorted(known))}, or {NOISE!r})"
+            )
+        block = entry.get("examples")
+        if not isinstance(block, str):
+            raise TrainingDataError(f"{path}:{line}: nlu.{index}.examples: expected a '|' block")
+        for raw in block.splitlines():
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            if not stripped.startswith("- "):
+                raise TrainingDataError(
+                    f"{path}:{line}: nlu.{index}.examples: every example starts with '- ': "
+                    f"{stripped[:40]!r}"
+                )
+            examples.append(Example(stripped[2:].strip(), themes_of(intent)))
+    return examples
+
+
+def _entry_lines(root: yaml.Node | None) -> list[int]:
+    """1-based line of each entry under 'nlu:'."""
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == "nlu" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def load_dir(folder: Path, known_themes: Iterable[str]) -> list[Example]:
+    """Every example in a folder of Rasa NLU files, in a stable order."""
+    known = list(known_themes)
+    files = sorted(folder.glob("*.yml"))
+    if not files:
+        raise TrainingDataError(f"{folder}: no .yml training files")
+    return [example for path in files for example in load_file(path, known)]
