@@ -63,13 +63,9 @@ def load_state(session: Session, pseudonym: str, update_id: int | None) -> Parti
     return ParticipantState(participant, conversation, participation, chat_link, bool(seen_update))
 
 
-def find_participant(session: Session, pseudonym: str, *, lock: bool = False) -> Participant | None:
-    """The participant with this pseudonym; with ``lock``, hold its row until commit."""
+def find_participant(session: Session, pseudonym: str) -> Participant | None:
+    """The participant with this pseudonym, or None."""
     query = select(Participant).where(Participant.pseudonym == pseudonym)
-    if lock:
-        # Serialises all updates of one participant across workers (PostgreSQL);
-        # SQLite already serialises writers with BEGIN IMMEDIATE.
-        query = query.with_for_update()
     return session.execute(query).scalar_one_or_none()
 
 
