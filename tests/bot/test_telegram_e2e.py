@@ -85,6 +85,15 @@ class Youngster:
         await self.api.press(self.id, self.last, label)
         return await self.read()
 
+    async def consent_and_skip_the_profile(self) -> SentMessage:
+        """Start, consent and skip age, area and free time: the first open question."""
+        await self.command("/start")
+        await self.tap("Ik doe mee")
+        for _ in range(3):
+            await self.tap("Overslaan")
+        assert self.last is not None
+        return self.last
+
 
 async def finish_survey(person: Youngster, survey: Survey, *, code: str = "bolwerk") -> None:
     """Walk the whole shipped survey with a mix of buttons and free text."""
@@ -294,11 +303,7 @@ async def test_non_text_long_messages_and_edits(
     api: FakeBotApi, bot: BotProcess, db: Database, survey: Survey
 ) -> None:
     person = Youngster(api, 5555001)
-    await person.command("/start")
-    await person.tap("Ik doe mee")
-    await person.tap("Overslaan")
-    await person.tap("Overslaan")
-    await person.tap("Overslaan")
+    await person.consent_and_skip_the_profile()
     for send in (api.send_photo, api.send_voice, api.send_sticker):
         await send(person.id)
         ask_text, again = await api.next_messages(person.id, 2)
@@ -450,11 +455,7 @@ async def test_a_failing_database_gets_an_apology_and_a_clean_log(
     api: FakeBotApi, bot: BotProcess, db: Database, survey: Survey
 ) -> None:
     person = Youngster(api, 5559001)
-    await person.command("/start")
-    await person.tap("Ik doe mee")
-    await person.tap("Overslaan")
-    await person.tap("Overslaan")
-    await person.tap("Overslaan")
+    await person.consent_and_skip_the_profile()
     # Break the database under the running bot: storing the next answer must fail.
     with db.transaction() as session:
         session.execute(text("DROP TABLE answers"))
