@@ -41,6 +41,7 @@ test: lint typecheck pytest
 
 bench: setup
 	bash scripts/ensure-postgres.sh
+	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/conversation.py
 
 clean:
