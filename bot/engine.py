@@ -202,13 +202,17 @@ class SurveyEngine:
 
     # -- rendering, shared by every turn -------------------------------------------------
 
-    def question_prompt(self, question: Question, language: str, ticked: Sequence[str]) -> Reply:
-        """A question with its progress, text and buttons."""
+    def question_text(self, question: Question, language: str) -> str:
+        """A question's text with its progress, e.g. "(2/6) Waar woon je?"."""
         number = self._question_index[question.id] + 1
         progress = self.survey.text(
             "progress", language, number=number, total=len(self.survey.questions)
         )
-        text = f"{progress} {question.text[language]}"
+        return f"{progress} {question.text[language]}"
+
+    def question_prompt(self, question: Question, language: str, ticked: Sequence[str]) -> Reply:
+        """A question with its progress, text and buttons."""
+        text = self.question_text(question, language)
         # Multiple choice buttons tick ("t") and untick; all others answer ("a").
         kind = "t" if question.type == "multi_choice" else "a"
         options = [
@@ -302,8 +306,7 @@ class SurveyEngine:
 
     def answered(self, question: Question, language: str, shown: str) -> Reply:
         """The question as it stays in the chat once answered: no buttons, the answer below."""
-        prompt = self.question_prompt(question, language, ())
-        return Reply(f"{prompt.text}\n→ {shown}")
+        return Reply(f"{self.question_text(question, language)}\n→ {shown}")
 
     def match_option(self, question: Question, text: str) -> str | None:
         """The option a typed text names: a label in any language, or (for age) one number."""

@@ -75,13 +75,7 @@ class PostgresServer:
         )
         if result.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {result.stderr.strip()}")
-        options = (
-            f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        result = server._run(
-            "pg_ctl", "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"
-        )
+        result = server._pg_ctl_start()
         if result.returncode != 0:
             log = (root / "log").read_text(errors="replace") if (root / "log").exists() else ""
             raise PostgresUnavailable(f"pg_ctl start failed: {result.stderr.strip()}\n{log}")
@@ -93,26 +87,14 @@ class PostgresServer:
             time.sleep(0.1)
         raise PostgresUnavailable("PostgreSQL did not accept connections within 30 s")
 
-    def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "fast", "-w", "stop")
-
-    def start_again(self) -> None:
-        """Start the same cluster after stop() (for outage tests)."""
+    def _pg_ctl_start(self) -> subprocess.CompletedProcess[str]:
+        """Start the cluster on loopback; durability is off, it is thrown away anyway."""
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        self._run(
-            "pg_ctl",
-            "-D",
-            str(self.root / "data"),
-            "-o",
-            options,
-            "-l",
-            str(self.root / "log"),
-            "-w",
-            "start",
-        )
+        data, log = str(self.root / "data"), str(self.root / "log")
+        return self._run("pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "start")
 
     def destroy(self) -> None:
         self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
