@@ -1,6 +1,7 @@
 # Jeugdstem developer commands. The two that matter:
-#   make chat   set up .venv and take the survey in this terminal (SQLite, no token)
-#   make test   set up .venv and PostgreSQL binaries, then lint, type-check and run every test
+#   make chat   set up .venv and take the survey in this terminal (SQLite, built-in NLU, no token)
+#   make test   set up .venv, .venv-rasa and PostgreSQL binaries, then lint, type-check and
+#               run every test (the Rasa server and PostgreSQL are started by the tests)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,9 +9,13 @@ BIN    := $(VENV)/bin
 # Re-install when the dependencies or their pins change.
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup chat run test lint typecheck pytest bench clean
+.PHONY: setup setup-rasa chat run test lint typecheck pytest bench clean
 
 setup: $(STAMP)
+
+# Rasa in its own Python 3.10 environment, cached outside the clone (scripts/ensure-rasa.sh).
+setup-rasa:
+	bash scripts/ensure-rasa.sh
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -33,16 +38,17 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+pytest: setup setup-rasa
 	bash scripts/ensure-postgres.sh
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
-bench: setup
+bench: setup setup-rasa
 	bash scripts/ensure-postgres.sh
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/conversation.py
+	$(BIN)/python benchmarks/nlu.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .venv-rasa models .pytest_cache .mypy_cache .ruff_cache *.egg-info

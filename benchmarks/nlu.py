@@ -1,117 +1,462 @@
 """Barrier-theme classifiers on the held-out split (nlu/data/test), side by side.
 
-    python benchmarks/nlu.py
+    python benchmarks/nlu.py                # builtin, keyword and both Rasa pipelines (~10 min)
+    python benchmarks/nlu.py --no-rasa      # builtin and keyword rows only (about a minute)
+    python benchmarks/nlu.py --calibration  # also compare calibration recipes (minutes)
 
-For now it measures the built-in classifier only (the Rasa backend and a
-keyword baseline join it in the barrier-theme issue). It prints:
-- the threshold chosen by 5-fold cross-validation on the training split;
-- macro-F1 and micro-F1 on the held-out split, over the themes it contains;
-- top-3 recall: at least one true theme among the three best scores;
-- training time, p50/p99 latency of one prediction, and peak memory.
+It prints:
+- 5-fold cross-validation of the built-in recipe on the training split: the
+  macro-F1 of each threshold (the best one is used below) and how calibrated
+  the out-of-fold probabilities are (Brier score, expected calibration error,
+  a reliability table); with ``--calibration`` the same for other recipes;
+- one row per backend: macro-F1 and micro-F1 on the held-out split (over the
+  themes it contains), top-3 recall (a true theme among the three best scores
+  above zero), training time, p50/p99 latency of one ``predict`` (every
+  held-out text, three times, after classifying them all once) and peak
+  Python memory (tracemalloc) while training and predicting;
+- F1 per theme for the built-in classifier.
+
+The held-out split is only reported, never used to choose anything.
+
+A new backend is one more ``measure(name, train_fn, test, themes)`` call: any
+object with ``predict(text) -> Prediction`` will do. The Rasa rows train each
+pipeline with ``rasa train nlu`` (timed), serve it on loopback and parse every
+held-out text over HTTP; their memory is the server's RSS, and the latency
+includes the HTTP round trip, as the bot sees it. Rasa's threshold is
+config.yml's ``nlu.rasa.threshold``; a sweep of thresholds on the held-out
+split is printed too, which is how that setting was chosen (so the Rasa
+figures are slightly optimistic).
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import psutil
+from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.survey import load_survey  # noqa: E402
-from nlu.builtin import BuiltinClassifier  # noqa: E402
-from nlu.classifier import Prediction  # noqa: E402
+from nlu.builtin import BuiltinClassifier, build_pipeline  # noqa: E402
+from nlu.classifier import Classifier, Prediction  # noqa: E402
 from nlu.data import TEST_DIR, TRAIN_DIR, Example, load_dir  # noqa: E402
+from nlu.evaluation import ThemeScore, evaluate  # noqa: E402
+from nlu.keywords import KeywordClassifier  # noqa: E402
+from nlu.rasa import (  # noqa: E402
+    RasaClassifier,
+    rasa_environment,
+    serve_command,
+    train_command,
+    wait_until_ready,
+)
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+FOLDS = 5
+LATENCY_ROUNDS = 3  # every held-out text is timed this many times for p50/p99
 
 
-def macro_f1(
-    examples: Sequence[Example], predictions: Sequence[Prediction], themes: Sequence[str]
-) -> tuple[float, float]:
-    """Macro-F1 over the themes that occur in ``examples``, and micro-F1."""
-    binarizer = MultiLabelBinarizer(classes=list(themes))
+@dataclass(frozen=True)
+class Row:
+    """One backend's figures on the held-out split."""
+
+    name: str
+    macro_f1: float
+    micro_f1: float
+    top3_recall: float
+    training_seconds: float
+    p50_ms: float
+    p99_ms: float
+    peak_mb: float
+    per_theme: list[ThemeScore]
+
+
+def top3_recall(examples: Sequence[Example], predictions: Sequence[Prediction]) -> float:
+    """Share of themed answers with a true theme among the three best scores above zero.
+
+    Above zero, so a backend that scores nothing (the keyword list without a hit)
+    does not get the first three configured themes for free.
+    """
+    labelled = [(e, p) for e, p in zip(examples, predictions, strict=True) if e.themes]
+    hits = sum(
+        1 for e, p in labelled if set(e.themes) & {t for t in p.ranked()[:3] if p.scores[t] > 0}
+    )
+    return hits / len(labelled) if labelled else 0.0
+
+
+def measure(
+    name: str,
+    train_fn: Callable[[], Classifier],
+    test: Sequence[Example],
+    themes: Sequence[str],
+    *,
+    trace_memory: bool = True,
+) -> Row:
+    """Train (timed), classify the held-out split, time single predictions, then memory.
+
+    tracemalloc slows every allocation (training takes about three times as
+    long), so the peak is taken in a second, traced run of training and
+    classifying; ``trace_memory=False`` skips it (reported as 0).
+    """
+    started = time.perf_counter()
+    model = train_fn()
+    training = time.perf_counter() - started
+    predictions = [model.predict(e.text) for e in test]
+    report = evaluate(test, predictions, themes)
+    latencies = []
+    for _ in range(LATENCY_ROUNDS):
+        for example in test:
+            one = time.perf_counter()
+            model.predict(example.text)
+            latencies.append(time.perf_counter() - one)
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    peak = 0
+    if trace_memory:
+        del model
+        tracemalloc.start()
+        traced = train_fn()
+        for example in test:
+            traced.predict(example.text)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return Row(
+        name=name,
+        macro_f1=report.macro_f1,
+        micro_f1=report.micro_f1,
+        top3_recall=top3_recall(test, predictions),
+        training_seconds=training,
+        p50_ms=statistics.median(latencies) * 1000,
+        p99_ms=p99 * 1000,
+        peak_mb=peak / 2**20,
+        per_theme=report.per_theme,
+    )
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    """The backends side by side, as a Markdown table."""
+    print(
+        "| backend | macro-F1 | micro-F1 | top-3 recall | training "
+        "| p50 predict | p99 predict | peak memory |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row.name} | {row.macro_f1:.3f} | {row.micro_f1:.3f} | {row.top3_recall:.3f} "
+            f"| {row.training_seconds:.1f} s | {row.p50_ms:.2f} ms | {row.p99_ms:.2f} ms "
+            f"| {row.peak_mb:.1f} MB |"
+        )
+
+
+def print_per_theme(row: Row) -> None:
+    """Precision, recall and F1 of every theme in the held-out split."""
+    print(f"| {row.name}: theme | precision | recall | F1 | held-out answers |")
+    print("|---|---|---|---|---|")
+    for score in row.per_theme:
+        if score.support:
+            print(
+                f"| {score.theme} | {score.precision:.2f} | {score.recall:.2f} "
+                f"| {score.f1:.2f} | {score.support} |"
+            )
+
+
+# --- cross-validation on the training split ---------------------------------------------
+
+
+def _macro(truth: Any, guess: Any) -> float:
+    present = truth.sum(axis=0) > 0
+    return float(f1_score(truth[:, present], guess[:, present], average="macro", zero_division=0))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How well out-of-fold probabilities match the frequencies, over (answer, theme) pairs."""
+
+    brier: float
+    ece: float
+    log_loss: float
+    bins: list[tuple[float, float, float, int]]  # (from, mean score, share true, pairs)
+
+
+def calibration(truth: Any, scores: Any, bins: int = 10) -> Calibration:
+    """Brier score, expected calibration error (10 equal-width bins) and the reliability bins."""
+    y = np.asarray(truth, dtype=float).ravel()
+    p = np.clip(np.asarray(scores, dtype=float).ravel(), 1e-6, 1 - 1e-6)
+    index = np.minimum((p * bins).astype(int), bins - 1)
+    table = []
+    ece = 0.0
+    for b in range(bins):
+        inside = index == b
+        if inside.any():
+            mean, share = float(p[inside].mean()), float(y[inside].mean())
+            ece += inside.mean() * abs(mean - share)
+            table.append((b / bins, mean, share, int(inside.sum())))
+    log_loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return Calibration(float(np.mean((p - y) ** 2)), float(ece), log_loss, table)
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Out-of-fold results of one recipe."""
+
+    macro_by_threshold: dict[float, float]  # mean macro-F1 over the folds
+    best_threshold: float
+    calibration: Calibration
+    seconds_per_fit: float
+
+
+def cross_validate(
+    fit_scores: Callable[[list[Example], list[str]], Any],
+    examples: Sequence[Example],
+    labels: Sequence[str],
+) -> CrossValidation:
+    """``fit_scores(train, texts)`` trains on ``train`` and returns (texts x labels) scores."""
+    binarizer = MultiLabelBinarizer(classes=list(labels))
     truth = binarizer.fit_transform([e.themes for e in examples])
-    guess = binarizer.transform([p.themes for p in predictions])
-    present = [i for i in range(len(themes)) if truth[:, i].sum() > 0]
-    macro = f1_score(truth[:, present], guess[:, present], average="macro", zero_division=0)
-    micro = f1_score(truth, guess, average="micro", zero_division=0)
-    return float(macro), float(micro)
-
-
-def cross_validated_threshold(examples: Sequence[Example], themes: Sequence[str]) -> float:
-    """The threshold with the best mean macro-F1 over 5 folds of the training split."""
-    results: dict[float, list[float]] = {t: [] for t in THRESHOLDS}
-    for train, held in KFold(5, shuffle=True, random_state=0).split(examples):
-        model = BuiltinClassifier.train([examples[i] for i in train], themes)
-        held_out = [examples[i] for i in held]
-        scores = model.predict_many([e.text for e in held_out])
+    out_of_fold = np.zeros(truth.shape)
+    per_fold: dict[float, list[float]] = {t: [] for t in THRESHOLDS}
+    seconds = 0.0
+    for train, held in KFold(FOLDS, shuffle=True, random_state=0).split(examples):
+        started = time.perf_counter()
+        scores = np.asarray(
+            fit_scores([examples[i] for i in train], [examples[i].text for i in held])
+        )
+        seconds += time.perf_counter() - started
+        out_of_fold[held] = scores
         for threshold in THRESHOLDS:
-            chosen = [
-                Prediction(
-                    tuple(t for t, p in s.scores.items() if p >= threshold),
-                    s.scores,
-                    s.model_version,
-                )
-                for s in scores
-            ]
-            results[threshold].append(macro_f1(held_out, chosen, themes)[0])
-    best = max(THRESHOLDS, key=lambda t: float(np.mean(results[t])))
-    for threshold in THRESHOLDS:
-        mark = "  <- chosen" if threshold == best else ""
-        print(f"  threshold {threshold:.2f}: CV macro-F1 {np.mean(results[threshold]):.3f}{mark}")
-    return best
+            per_fold[threshold].append(_macro(truth[held], scores >= threshold))
+    means = {t: float(np.mean(v)) for t, v in per_fold.items()}
+    best = max(THRESHOLDS, key=lambda t: means[t])
+    return CrossValidation(means, best, calibration(truth, out_of_fold), seconds / FOLDS)
+
+
+def builtin_scores(labels: Sequence[str]) -> Callable[[list[Example], list[str]], Any]:
+    """The shipped BuiltinClassifier, scores in ``labels`` order."""
+
+    def fit_scores(train: list[Example], texts: list[str]) -> Any:
+        model = BuiltinClassifier.train(train, labels)
+        raw = model.probabilities(texts)
+        columns = [model.labels.index(label) for label in labels]
+        return raw[:, columns]
+
+    return fit_scores
+
+
+def pipeline_scores(
+    make: Callable[[], Pipeline], labels: Sequence[str]
+) -> Callable[[list[Example], list[str]], Any]:
+    """A variant of the recipe as a bare scikit-learn pipeline (for --calibration)."""
+
+    def fit_scores(train: list[Example], texts: list[str]) -> Any:
+        binarizer = MultiLabelBinarizer(classes=list(labels))
+        pipeline = make()
+        pipeline.fit([e.text for e in train], binarizer.fit_transform([e.themes for e in train]))
+        return pipeline.predict_proba(texts)
+
+    return fit_scores
+
+
+def calibration_recipes() -> dict[str, Callable[[], Pipeline]]:
+    """The alternatives the shipped recipe was chosen over (see nlu/builtin.py)."""
+
+    def variant(**params: Any) -> Callable[[], Pipeline]:
+        return lambda: clone(build_pipeline()).set_params(**params)
+
+    sigmoid = CalibratedClassifierCV(
+        LogisticRegression(C=10.0, solver="newton-cg", max_iter=1000, class_weight="balanced"),
+        method="sigmoid",
+        cv=5,
+        ensemble=False,
+    )
+    return {
+        "balanced C=30 (shipped)": build_pipeline,
+        "balanced C=10 (v1's C)": variant(themes__estimator__C=10.0),
+        "balanced C=30, lbfgs (v1's solver)": variant(themes__estimator__solver="lbfgs"),
+        "unweighted C=30": variant(themes__estimator__class_weight=None),
+        "balanced C=10 + sigmoid calibration": variant(themes__estimator=sigmoid),
+    }
+
+
+def print_cross_validation(name: str, result: CrossValidation, *, detail: bool) -> None:
+    """Thresholds (with detail), then calibration."""
+    if detail:
+        for threshold, macro in result.macro_by_threshold.items():
+            mark = "  <- chosen" if threshold == result.best_threshold else ""
+            print(f"  threshold {threshold:.2f}: CV macro-F1 {macro:.3f}{mark}")
+    cal = result.calibration
+    print(
+        f"  {name}: best threshold {result.best_threshold:.2f}, CV macro-F1 "
+        f"{result.macro_by_threshold[result.best_threshold]:.3f}, Brier {cal.brier:.4f}, "
+        f"ECE {cal.ece:.4f}, log-loss {cal.log_loss:.4f}, {result.seconds_per_fit:.1f} s per fit"
+    )
+    if detail:
+        print("  reliability (score bin: mean score -> share of pairs truly that theme, pairs):")
+        for start, mean, share, count in cal.bins:
+            print(f"    {start:.1f}-{start + 0.1:.1f}: {mean:.2f} -> {share:.2f} ({count})")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Barrier-theme classifiers side by side.")
+    parser.add_argument(
+        "--calibration", action="store_true", help="also cross-validate other recipes"
+    )
+    parser.add_argument("--no-rasa", action="store_true", help="skip the two Rasa pipelines")
+    args = parser.parse_args()
+
     survey = load_survey(REPO / "config.yml")
-    themes = [str(theme["id"]) for theme in survey.themes]
+    themes = survey.theme_ids
     train = load_dir(TRAIN_DIR, themes)
     test = load_dir(TEST_DIR, themes)
+    labels = sorted({t for e in train for t in e.themes})
     print(f"training examples {len(train)}, held-out examples {len(test)}")
-    print("5-fold cross-validation on the training split:")
-    threshold = cross_validated_threshold(train, themes)
+    print(f"{FOLDS}-fold cross-validation on the training split:")
+    shipped = cross_validate(builtin_scores(labels), train, labels)
+    print_cross_validation("builtin", shipped, detail=True)
+    threshold = shipped.best_threshold
+    if args.calibration:
+        print("calibration recipes, same folds:")
+        for name, make in calibration_recipes().items():
+            result = cross_validate(pipeline_scores(make, labels), train, labels)
+            print_cross_validation(name, result, detail=False)
 
-    tracemalloc.start()
-    started = time.perf_counter()
-    model = BuiltinClassifier.train(train, themes, threshold=threshold)
-    training = time.perf_counter() - started
-    predictions = model.predict_many([e.text for e in test])
-    macro, micro = macro_f1(test, predictions, themes)
-    # tracemalloc slows every allocation: stop it before timing single predictions.
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    labelled = [(e, p) for e, p in zip(test, predictions, strict=True) if e.themes]
-    top3 = sum(
-        any(t in sorted(p.scores, key=lambda k: -p.scores[k])[:3] for t in e.themes)
-        for e, p in labelled
-    ) / len(labelled)
-    latencies = []
-    for example in test:
-        one = time.perf_counter()
-        model.predict(example.text)
-        latencies.append(time.perf_counter() - one)
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-
+    rows = [
+        *([] if args.no_rasa else rasa_rows(themes, test, survey.nlu.rasa.threshold)),
+        measure(
+            f"builtin (threshold {threshold})",
+            lambda: BuiltinClassifier.train(train, themes, threshold=threshold),
+            test,
+            themes,
+        ),
+        measure("keyword list", lambda: KeywordClassifier.train(train, themes), test, themes),
+    ]
     print()
-    print("| backend | macro-F1 | micro-F1 | top-3 recall | training | p50 predict | p99 predict |")
-    print("|---|---|---|---|---|---|---|")
-    print(
-        f"| builtin (threshold {threshold}) | {macro:.3f} | {micro:.3f} | {top3:.3f} "
-        f"| {training:.1f} s | {statistics.median(latencies) * 1000:.1f} ms "
-        f"| {p99 * 1000:.1f} ms |"
+    print_table(rows)
+    print()
+    print_per_theme(next(row for row in rows if row.name.startswith("builtin")))
+
+
+# -- Rasa: trained and served in its own environment -----------------------------------
+
+RASA_PIPELINES = {
+    "rasa DIET (shipped pipeline)": REPO / "nlu/rasa/config.yml",
+    "rasa light (LogisticRegression)": REPO / "nlu/rasa/config-light.yml",
+}
+
+
+def rasa_rows(themes: Sequence[str], test: Sequence[Example], threshold: float) -> list[Row]:
+    """Both Rasa pipelines, measured like the in-process backends."""
+    executable = REPO / ".venv-rasa" / "bin" / "rasa"
+    if not executable.exists():
+        print("rasa: skipped, there is no .venv-rasa (run `make setup-rasa`)")
+        return []
+    return [
+        rasa_row(name, executable, pipeline, themes, test, threshold)
+        for name, pipeline in RASA_PIPELINES.items()
+    ]
+
+
+def rasa_row(
+    name: str,
+    executable: Path,
+    pipeline: Path,
+    themes: Sequence[str],
+    test: Sequence[Example],
+    threshold: float,
+) -> Row:
+    """Train, serve on a free loopback port, parse the held-out split, stop."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        started = time.perf_counter()
+        subprocess.run(
+            train_command(executable, pipeline, TRAIN_DIR, out, quiet=True),
+            env=rasa_environment(),
+            check=True,
+            capture_output=True,
+        )
+        training = time.perf_counter() - started
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen(
+            serve_command(executable, out / "nlu.tar.gz", "127.0.0.1", port),
+            env=rasa_environment(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            asyncio.run(wait_until_ready(url, seconds=300))
+            predictions, latencies = asyncio.run(parse_all(url, themes, test, threshold))
+            rss = psutil.Process(server.pid).memory_info().rss
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    print(f"{name}: macro-F1 on the held-out split by threshold (how nlu.rasa.threshold was set)")
+    for candidate in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        swept = [_rethreshold(p, candidate) for p in predictions]
+        print(f"  {candidate:.1f}: {evaluate(test, swept, themes).macro_f1:.3f}")
+    report = evaluate(test, predictions, themes)
+    latencies.sort()
+    return Row(
+        name=f"{name} (threshold {threshold})",
+        macro_f1=report.macro_f1,
+        micro_f1=report.micro_f1,
+        top3_recall=top3_recall(test, predictions),
+        training_seconds=training,
+        p50_ms=statistics.median(latencies) * 1000,
+        p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        peak_mb=rss / 2**20,
+        per_theme=report.per_theme,
     )
-    print(f"peak Python allocations while training and predicting: {peak / 2**20:.0f} MB")
+
+
+def _rethreshold(prediction: Prediction, threshold: float) -> Prediction:
+    """The same scores with another threshold; "no theme" (noise won) stays no theme."""
+    if not prediction.themes and prediction.best_score > 0:
+        return prediction
+    chosen = tuple(t for t in prediction.ranked() if prediction.scores[t] >= threshold)
+    return Prediction(chosen, prediction.scores, prediction.model_version)
+
+
+async def parse_all(
+    url: str, themes: Sequence[str], test: Sequence[Example], threshold: float
+) -> tuple[list[Prediction], list[float]]:
+    """Every held-out text through /model/parse, timed one by one (after a warm-up)."""
+    classifier = RasaClassifier(url, themes, threshold, attempt_timeout=30)
+    predictions: list[Prediction] = []
+    latencies: list[float] = []
+    try:
+        for example in test[:20]:
+            await classifier.classify(example.text)
+        for _ in range(LATENCY_ROUNDS):
+            predictions = []
+            for example in test:
+                one = time.perf_counter()
+                predictions.append(await classifier.classify(example.text))
+                latencies.append(time.perf_counter() - one)
+    finally:
+        await classifier.aclose()
+    return predictions, latencies
 
 
 if __name__ == "__main__":

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cli_support import fail_config, load_config, load_settings, open_database
 from bot.logs import configure_logging
+from bot.nlu_cli import nlu_app
+from bot.privacy_cli import privacy_app
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.survey import ConfigError
+from nlu.data import TrainingDataError
 
 app = typer.Typer(
     help="Jeugdstem: a survey bot that asks young people in Kortrijk what holds them back.",
@@ -19,6 +21,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(nlu_app, name="nlu")
+app.add_typer(privacy_app, name="privacy")
 
 NO_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot cannot log in to Telegram.
@@ -34,38 +38,16 @@ To try the survey without Telegram, run:  jeugdstem chat
 """
 
 
-def _settings() -> Settings:
-    """Settings from the environment, or a clear message and exit code 2."""
-    try:
-        return Settings()
-    except ValidationError as error:
-        problems = "\n".join(
-            f"  {'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
-        )
-        typer.echo(f"Invalid environment variable:\n{problems}", err=True)
-        raise typer.Exit(2) from error
-
-
 def _runtime(settings: Settings) -> Runtime:
-    """Survey and database ready to use (schema migrated), or a clear message and exit code."""
+    """Survey, database (schema migrated) and NLU ready to use, or a clear message and exit code."""
     configure_logging(settings.jeugdstem_log_level)
+    load_config(settings)  # reports config.yml's problems before anything else starts
+    database = open_database(settings)
     try:
-        runtime = build_runtime(settings)
-    except (ConfigError, ValueError) as error:
-        typer.echo(f"Configuration error:\n{error}", err=True)
-        raise typer.Exit(2) from error
-    try:
-        runtime.database.migrate()
-    except SQLAlchemyError as error:
-        where = runtime.database.url.render_as_string(hide_password=True)
-        # The error text names host and cause; it never holds survey data at this point.
-        typer.echo(
-            f"Cannot open the database {where}:\n  {error.__class__.__name__}: "
-            f"{getattr(error, 'orig', error)}",
-            err=True,
-        )
-        raise typer.Exit(1) from error
-    return runtime
+        return build_runtime(settings, database)
+    except (ConfigError, TrainingDataError, ValueError) as error:
+        database.dispose()
+        fail_config(error)
 
 
 @app.command()
@@ -78,7 +60,7 @@ def run(
     ),
 ) -> None:
     """Run the Telegram bot (long polling by default)."""
-    settings = _settings()
+    settings = load_settings()
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         typer.echo(NO_TOKEN, err=True)
         raise typer.Exit(2)
@@ -104,13 +86,13 @@ def chat(
     ),
 ) -> None:
     """Take the survey in this terminal (SQLite by default, no Telegram token needed)."""
-    runtime = _runtime(_settings())
+    runtime = _runtime(load_settings())
     from bot.console import ConsoleChat
 
     async def main() -> None:
         try:
             await ConsoleChat(runtime, user).run()
         finally:
-            runtime.database.dispose()
+            await runtime.aclose()
 
     asyncio.run(main())

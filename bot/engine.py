@@ -7,6 +7,11 @@ transaction: the answer, the new state and the "update seen" mark are
 committed together, so a crash never stores half a step and a redelivered
 update is stored once.
 
+Every text is analysed before its transaction starts (``nlu.service``):
+distress always, themes within a one-second budget. After an open answer the
+engine reflects the themes back ("Check") or, when unsure, lets the young
+person pick them ("Pick"): at most one such step per answer.
+
 ```mermaid
 stateDiagram-v2
     [*] --> Welcome: /start [code]
@@ -14,6 +19,11 @@ stateDiagram-v2
     Welcome --> [*]: Liever niet (nothing stored)
     Welcome --> Question: Ik doe mee
     Question --> Question: answer, button or skip
+    Question --> Check: open answer, themes recognised
+    Check --> Question: Klopt (next question)
+    Check --> Pick: Niet helemaal
+    Question --> Pick: open answer, unsure
+    Pick --> Question: Klaar (next question)
     Question --> [*]: age under minimum (everything erased)
     Question --> Paused: /stop
     Paused --> Question: /start or Verder doen
@@ -25,6 +35,7 @@ stateDiagram-v2
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -36,7 +47,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.identity import CallbackCodec, InvalidCallback
 from bot.survey import AgeBand, Option, Question, Survey
-from storage import Conversation, Database, Participant, Participation
+from nlu.classifier import Prediction
+from nlu.service import Analyser, Analysis
+from storage import Answer, Conversation, Database, Participant, Participation
 from storage import repository as repo
 from storage.models import utcnow
 
@@ -139,21 +152,51 @@ class Response:
     duplicate: bool = False
     # Where the participant is now, for logs ("q:age", "opt_in", "done", ...).
     step: str | None = None
+    # The text showed distress: the helplines were sent, staff may be alerted.
+    distress: tuple[str, ...] = ()
 
 
-# Steps of the conversation besides "q:<question id>".
+# Steps of the conversation besides "q:<question id>", "check:<question id>"
+# (Klopt dat?) and "pick:<question id>" (tick the themes that fit).
 OPT_IN = "opt_in"
 DONE = "done"
 # Question id for text sent after the last question: stored, never lost.
 EXTRA = "extra"
+# Confirming an open answer's themes.
+CHECK = "check"
+PICK = "pick"
+# Themes that are not barriers, never offered as pick buttons ("other" is "Iets anders").
+_NOT_BARRIERS = frozenset({"none", "other"})
+# Typed words that answer "Klopt dat?" (normalised).
+_YES = frozenset(
+    {"ja", "jaa", "jep", "ja klopt", "klopt", "yes", "yep", "yeah", "oui", "ok", "oke"}
+)
+_NO = frozenset({"nee", "neen", "nie", "no", "nope", "non", "niet helemaal", "not quite"})
 
 # Commands shown in the channel's menu, in this order.
-MENU_COMMANDS = ("start", "help", "privacy", "language", "stop", "delete")
+MENU_COMMANDS = ("start", "help", "privacy", "language", "stop", "mydata", "delete")
+# What a participant whose consent is out of date may still do before consenting again.
+_WITHOUT_CONSENT = frozenset({"help", "privacy", "language", "mydata", "delete"})
+# /mydata is sent in pieces that fit one message.
+_MYDATA_CHUNK = 3500
 
 _MAX_RETRIES = 3
 
 # Button kinds and how many arguments their signed data carries.
-_ARITY = {"c": 3, "l": 2, "a": 2, "t": 2, "d": 1, "s": 1, "o": 1, "r": 0, "x": 1}
+_ARITY = {
+    "c": 4,  # consent: yes/no, language, source, privacy text version
+    "l": 2,  # language, source
+    "a": 2,  # answer: question, option
+    "t": 2,  # tick a multiple-choice option: question, option
+    "d": 1,  # done with a multiple choice: question
+    "s": 1,  # skip: question
+    "o": 1,  # opt in: yes/no
+    "r": 0,  # resume
+    "x": 1,  # delete: yes/no
+    "k": 2,  # themes check: question, yes/no
+    "g": 2,  # tick a theme: question, theme
+    "f": 1,  # themes picked: question
+}
 
 
 def command_menu(survey: Survey, language: str) -> list[tuple[str, str]]:
@@ -168,16 +211,46 @@ def _normalise(text: str) -> str:
     return " ".join(kept.split())
 
 
+def utf16_chunks(text: str, limit: int) -> list[str]:
+    """Pieces of at most ``limit`` UTF-16 units (as Telegram counts), cut at line ends."""
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in text.splitlines(keepends=True):
+        for char in line:
+            units = 2 if ord(char) > 0xFFFF else 1
+            if size + units > limit:
+                chunks.append("".join(current))
+                current, size = [], 0
+            current.append(char)
+            size += units
+        if size > limit * 0.8:
+            # Close to full: start the next piece on a fresh line.
+            chunks.append("".join(current))
+            current, size = [], 0
+    if current:
+        chunks.append("".join(current))
+    return [chunk for chunk in chunks if chunk.strip()] or [text[:1] or " "]
+
+
 _AGE = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
 
 
 class SurveyEngine:
     """Runs the survey for any channel."""
 
-    def __init__(self, survey: Survey, database: Database, codec: CallbackCodec) -> None:
+    def __init__(
+        self,
+        survey: Survey,
+        database: Database,
+        codec: CallbackCodec,
+        analyser: Analyser | None = None,
+    ) -> None:
         self.survey = survey
         self.database = database
         self.codec = codec
+        # None: answers are stored unclassified (``jeugdstem nlu reclassify`` later).
+        self.analyser = analyser
         self._question_index = {q.id: i for i, q in enumerate(survey.questions)}
         # (normalised label or id, option id) per question, for matching typed answers.
         self._typed_labels: dict[str, list[tuple[str, str]]] = {}
@@ -190,9 +263,15 @@ class SurveyEngine:
 
     async def handle(self, incoming: Incoming) -> Response:
         """Handle one event in one transaction, retrying if another worker raced us."""
+        analysis = None
+        if self.analyser is not None and isinstance(incoming.event, Text | Edit):
+            # Before the transaction, so no row lock is held while the NLU thinks.
+            analysis = await self.analyser.analyse(incoming.event.text)
         for attempt in range(_MAX_RETRIES):
             try:
-                return await self.database.run(lambda session: _Turn(self, session, incoming).run())
+                return await self.database.run(
+                    lambda session: _Turn(self, session, incoming, analysis).run()
+                )
             except (IntegrityError, StaleDataError):
                 # Two deliveries of a first message can both try to create the
                 # participant; the loser retries and then sees the winner's rows.
@@ -251,11 +330,11 @@ class SurveyEngine:
         consent = (
             Button(
                 self.survey.text("button_consent_yes", language),
-                self.codec.encode("c", "yes", language, code),
+                self.codec.encode("c", "yes", language, code, self.survey.privacy.version),
             ),
             Button(
                 self.survey.text("button_consent_no", language),
-                self.codec.encode("c", "no", language, code),
+                self.codec.encode("c", "no", language, code, self.survey.privacy.version),
             ),
         )
         return Reply(self.survey.text("welcome", language), (consent, self.language_row(code)))
@@ -281,11 +360,69 @@ class SurveyEngine:
         )
         return Reply(self.survey.text("thanks", language), buttons)
 
+    def themes_check_prompt(
+        self, question: Question, themes: Sequence[str], language: str
+    ) -> Reply:
+        """ "It's mostly about: A, B. Is that right?" with Klopt / Niet helemaal."""
+        named = ", ".join(self.theme_words(theme, language) for theme in themes)
+        buttons = (
+            (
+                Button(
+                    self.survey.text("button_themes_right", language),
+                    self.codec.encode("k", question.id, "yes"),
+                ),
+                Button(
+                    self.survey.text("button_themes_wrong", language),
+                    self.codec.encode("k", question.id, "no"),
+                ),
+            ),
+        )
+        return Reply(self.survey.text("themes_check", language, themes=named), buttons)
+
+    def themes_offered(self, scores: dict[str, float] | None) -> list[str]:
+        """The themes to pick from: the best-scoring barriers, then "other"."""
+        ranked = Prediction((), dict(scores or {}), "").ranked() if scores else []
+        barriers = [t for t in ranked if t not in _NOT_BARRIERS and self.survey.theme(t)]
+        if not barriers:
+            barriers = [t for t in self.survey.theme_ids if t not in _NOT_BARRIERS]
+        return [*barriers[: self.survey.nlu.choices], "other"]
+
+    def themes_pick_prompt(
+        self, question: Question, offered: Sequence[str], ticked: Sequence[str], language: str
+    ) -> Reply:
+        """One toggle button per offered theme, in plain words, and Klaar."""
+        rows = [
+            (
+                Button(
+                    ("✅ " if theme in ticked else "") + self.theme_words(theme, language),
+                    self.codec.encode("g", question.id, theme),
+                ),
+            )
+            for theme in offered
+        ]
+        done = Button(
+            self.survey.text("button_themes_done", language), self.codec.encode("f", question.id)
+        )
+        return Reply(self.survey.text("themes_pick", language), (*rows, (done,)))
+
+    def theme_words(self, theme_id: str, language: str) -> str:
+        """How the bot names a theme to a young person."""
+        theme = self.survey.theme(theme_id)
+        return theme.words[language] if theme is not None else theme_id
+
     def question_at(self, step: str) -> Question | None:
         """The question a "q:<id>" step points at."""
         if not step.startswith("q:"):
             return None
         return self.survey.question(step[2:])
+
+    def confirming(self, step: str) -> tuple[str, Question] | None:
+        """("check" or "pick", the question) when the step confirms an answer's themes."""
+        mode, _, question_id = step.partition(":")
+        if mode not in (CHECK, PICK):
+            return None
+        question = self.survey.question(question_id)
+        return (mode, question) if question is not None else None
 
     def next_step(self, question: Question) -> str:
         """The step after a question."""
@@ -328,11 +465,18 @@ class SurveyEngine:
 class _Turn:
     """One event being handled inside one transaction."""
 
-    def __init__(self, engine: SurveyEngine, session: Session, incoming: Incoming) -> None:
+    def __init__(
+        self,
+        engine: SurveyEngine,
+        session: Session,
+        incoming: Incoming,
+        analysis: Analysis | None = None,
+    ) -> None:
         self.engine = engine
         self.survey = engine.survey
         self.session = session
         self.incoming = incoming
+        self.analysis = analysis
         self.participant: Participant | None = None
         self.conversation: Conversation | None = None
         self.participation: Participation | None = None
@@ -354,6 +498,11 @@ class _Turn:
                 )
 
         response = self.dispatch(incoming.event)
+        if self.distress:
+            # Helplines first, whatever else this step answers; nothing cheerful before them.
+            helplines = Reply(self.text(f"distress_{self.distress[0]}"))
+            response.replies.insert(0, helplines)
+            response.distress = self.distress
 
         # self.participant is None when nothing may be stored (before consent, or erased).
         if self.participant is not None and incoming.update_id is not None:
@@ -362,6 +511,10 @@ class _Turn:
         return response
 
     def dispatch(self, event: Event) -> Response:
+        if self.consent_outdated and not self.allowed_without_consent(event):
+            # The privacy text changed since they agreed: ask again before anything else.
+            welcome = self.engine.welcome(self.language, None)
+            return Response([Reply(self.text("consent_again")), welcome])
         match event:
             case Start(code):
                 return self.on_start(code)
@@ -391,6 +544,58 @@ class _Turn:
         return self.survey.text(key, self.language, **values)
 
     @property
+    def consent_outdated(self) -> bool:
+        """A returning participant who agreed to an older privacy text."""
+        return (
+            self.participant is not None
+            and self.participant.consent_version != self.survey.privacy.version
+        )
+
+    def allowed_without_consent(self, event: Event) -> bool:
+        """Rights and information stay available; consent and language buttons too."""
+        if isinstance(event, Command):
+            return event.name in _WITHOUT_CONSENT
+        if isinstance(event, Press):
+            return event.data.startswith(("c|", "l|", "x|"))
+        return isinstance(event, Edit | NonText)
+
+    @property
+    def distress(self) -> tuple[str, ...]:
+        """The distress kinds found in this event's text, most urgent first."""
+        return self.analysis.distress.kinds if self.analysis is not None else ()
+
+    @property
+    def prediction(self) -> Prediction | None:
+        return self.analysis.prediction if self.analysis is not None else None
+
+    def store_text(
+        self, question_id: str, text: str, message_id: int | None, button_value: str | None = None
+    ) -> Answer:
+        """Store a typed answer with what the NLU made of it."""
+        assert self.participation is not None
+        answer = repo.add_answer(
+            self.session,
+            self.participation.id,
+            question_id,
+            text=text,
+            button_value=button_value,
+            message_id=message_id,
+        )
+        self.note_analysis(answer)
+        return answer
+
+    def note_analysis(self, answer: Answer) -> None:
+        """Copy the prediction (if any came in time) and the distress flag onto an answer."""
+        if self.analysis is None:
+            return
+        prediction = self.analysis.prediction
+        if prediction is not None:
+            repo.set_prediction(
+                answer, prediction.themes, prediction.scores, prediction.model_version
+            )
+        answer.distress = bool(self.analysis.distress)
+
+    @property
     def active(self) -> bool:
         """In the middle of a participation (possibly paused)."""
         return self.conversation is not None and self.conversation.step != DONE
@@ -401,7 +606,41 @@ class _Turn:
         question = self.engine.question_at(self.conversation.step)
         if question is not None:
             return self.engine.question_prompt(question, self.language, self.conversation.pending)
+        confirming = self.engine.confirming(self.conversation.step)
+        if confirming is not None:
+            mode, question = confirming
+            answer = self.answer_being_confirmed(question)
+            if answer is None:
+                return self.move_to(self.engine.next_step(question))
+            if mode == CHECK:
+                return self.engine.themes_check_prompt(question, answer.themes or (), self.language)
+            offered = self.engine.themes_offered(answer.theme_scores)
+            return self.engine.themes_pick_prompt(
+                question, offered, self.conversation.pending, self.language
+            )
         return self.engine.opt_in_prompt(self.language)
+
+    def answer_being_confirmed(self, question: Question) -> Answer | None:
+        """The open answer whose themes are asked about; words typed meanwhile come after it."""
+        assert self.participation is not None
+        return repo.first_answer_to(self.session, self.participation.id, question.id)
+
+    def after_open_answer(self, question: Question) -> Reply:
+        """Reflect the themes back, let them pick, or go on: at most one such step per answer."""
+        prediction = self.prediction
+        settings = self.survey.nlu
+        if (
+            prediction is None  # the NLU did not answer in time: classify later, don't ask
+            or not question.confirm_themes
+            or self.distress  # not the moment to quiz someone about themes
+        ):
+            return self.move_to(self.engine.next_step(question))
+        if prediction.themes and prediction.best_score >= settings.confident:
+            return self.move_to(f"{CHECK}:{question.id}")
+        if prediction.themes or prediction.best_score >= settings.ask_from:
+            return self.move_to(f"{PICK}:{question.id}")
+        # Nothing recognisable ("idk", an emoji): no theme to confirm.
+        return self.move_to(self.engine.next_step(question))
 
     def move_to(self, step: str) -> Reply:
         """Advance the conversation and return the prompt of the new step."""
@@ -438,6 +677,8 @@ class _Turn:
             assert self.conversation is not None
             self.conversation.paused = True
             return Response([Reply(self.text("paused"))])
+        if name == "mydata":
+            return self.my_data()
         if name == "delete":
             if self.participant is None:
                 return Response([Reply(self.text("nothing_to_delete"))])
@@ -450,42 +691,73 @@ class _Turn:
             return Response([Reply(self.text("delete_confirm"), buttons)])
         return Response([Reply(self.text("unknown_command"))])
 
+    def my_data(self) -> Response:
+        """Everything stored about the participant, as a JSON document in one or more messages."""
+        if self.participant is None:
+            return Response([Reply(self.text("mydata_nothing"))])
+        self.session.flush()
+        data = repo.participant_data(self.session, self.participant.id)
+        document = json.dumps(data, ensure_ascii=False, indent=1)
+        chunks = utf16_chunks(document, _MYDATA_CHUNK)
+        return Response([Reply(self.text("mydata_intro")), *(Reply(c) for c in chunks)])
+
+    def where_they_are(self) -> Reply:
+        """What to show again: the welcome, the pause reminder or the current step."""
+        if not self.active:
+            return self.engine.welcome(self.language, None)
+        assert self.conversation is not None
+        if self.conversation.paused:
+            resume = Button(self.text("button_resume"), self.engine.codec.encode("r"))
+            return Reply(self.text("paused_reminder"), ((resume,),))
+        return self.current_prompt()
+
     def on_text(self, text: str, message_id: int | None) -> Response:
         """Free text: an answer in the person's own words, or explained, never lost."""
+        if self.analysis is not None and self.analysis.insult and not self.distress:
+            # Aimed at the bot, not an answer: a calm word and the question again.
+            return Response([Reply(self.text("calm")), self.where_they_are()])
         if self.conversation is None or self.participation is None:
             # Before consent nothing may be stored: show the welcome instead.
             return Response([self.engine.welcome(self.language, None)])
         if self.conversation.paused:
             resume = Button(self.text("button_resume"), self.engine.codec.encode("r"))
             return Response([Reply(self.text("paused_reminder"), ((resume,),))])
-        participation_id = self.participation.id
+        confirming = self.engine.confirming(self.conversation.step)
+        if confirming is not None:
+            return self.text_while_confirming(*confirming, text, message_id)
         question = self.engine.question_at(self.conversation.step)
         if question is None:
-            repo.add_answer(self.session, participation_id, EXTRA, text=text, message_id=message_id)
+            self.store_text(EXTRA, text, message_id)
             if self.conversation.step == OPT_IN:
                 return Response([self.current_prompt()])
             return Response([Reply(self.text("noted_extra"))])
 
-        if question.type == "open" or (question.type == "multi_choice" and question.allow_text):
+        if question.type == "open":
+            self.store_text(question.id, text, message_id)
+            return Response([self.after_open_answer(question)])
+        if question.type == "multi_choice" and question.allow_text:
             ticked = ",".join(self.conversation.pending) or None
-            repo.add_answer(
-                self.session,
-                participation_id,
-                question.id,
-                text=text,
-                button_value=ticked if question.type == "multi_choice" else None,
-                message_id=message_id,
-            )
+            self.store_text(question.id, text, message_id, button_value=ticked)
             return Response([self.move_to(self.engine.next_step(question))])
 
         option_id = self.engine.match_option(question, text)
         if option_id is not None and question.type != "multi_choice":
             return self.choose(question, option_id, text=text, message_id=message_id)
         # A button was expected: keep the words, explain, and ask again.
-        repo.add_answer(
-            self.session, participation_id, question.id, text=text, message_id=message_id
-        )
+        self.store_text(question.id, text, message_id)
         return Response([Reply(self.text("choose_a_button")), self.current_prompt()])
+
+    def text_while_confirming(
+        self, mode: str, question: Question, text: str, message_id: int | None
+    ) -> Response:
+        """Typed "ja"/"nee" answers Klopt dat?; other words are kept with the answer."""
+        typed = _normalise(text)
+        if mode == CHECK and typed in _YES:
+            return self.press_themes_check(question.id, "yes")
+        if mode == CHECK and typed in _NO:
+            return self.press_themes_check(question.id, "no")
+        self.store_text(question.id, text, message_id)
+        return Response([Reply(self.text("themes_pending")), self.current_prompt()])
 
     def on_edit(self, text: str, message_id: int) -> Response:
         """An edit of the latest answer updates it; edits of older messages are ignored."""
@@ -495,6 +767,9 @@ class _Turn:
         if latest is None or latest.message_id != message_id:
             return Response()
         repo.mark_edited(latest, text)
+        if latest.button_value is None:
+            # Words, not a typed choice: what the NLU makes of the new text applies.
+            self.note_analysis(latest)
         question = self.survey.question(latest.question_id)
         typed_choice = latest.button_value is not None and latest.text is not None
         if (
@@ -515,7 +790,14 @@ class _Turn:
         if question.type == "age_band":
             band = next((b for b in self.survey.age_bands if b.id == option_id), None)
             minimum = self.survey.privacy.minimum_age
-            if band is not None and band.max_age is not None and band.max_age < minimum:
+            source = self.survey.source(self.participation.source)
+            supervised = source is not None and source.supervised
+            if (
+                band is not None
+                and band.max_age is not None
+                and band.max_age < minimum
+                and not supervised
+            ):
                 return False
             self.participation.age_band = option_id
         elif question.profile == "area":
@@ -547,6 +829,9 @@ class _Turn:
             "o": self.press_opt_in,
             "r": self.press_resume,
             "x": self.press_delete,
+            "k": self.press_themes_check,
+            "g": self.press_theme_toggle,
+            "f": self.press_themes_picked,
         }
         handler = handlers.get(kind)
         if handler is None or len(args) != _ARITY[kind]:
@@ -567,11 +852,15 @@ class _Turn:
         question = self.engine.question_at(self.conversation.step)
         return question if question is not None and question.id == question_id else None
 
-    def press_consent(self, choice: str, language: str, code: str) -> Response:
-        if self.active:
+    def press_consent(self, choice: str, language: str, code: str, version: str) -> Response:
+        if self.active and not self.consent_outdated:
             return self.stale()
         if language not in self.survey.languages:
             return self.invalid()
+        if version != self.survey.privacy.version:
+            # A welcome from before the privacy text changed: agree to the text as it is now.
+            welcome = self.engine.welcome(language, code if code != "-" else None)
+            return Response([Reply(self.text("consent_again")), welcome], origin=welcome)
         welcome_text = self.survey.text("welcome", language)
         if choice == "no":
             # Someone who took part before keeps their earlier answers: say so honestly.
@@ -584,6 +873,14 @@ class _Turn:
                 self.session, self.incoming.pseudonym, language, self.incoming.chat_id
             )
         self.participant.language = language
+        outdated = self.consent_outdated
+        self.participant.consent_version = self.survey.privacy.version
+        self.participant.consented_at = utcnow()
+        if self.active and outdated:
+            # Consent renewed mid-survey: carry on where they were, as /start would.
+            assert self.conversation is not None
+            self.conversation.paused = False
+            return Response([self.current_prompt()], origin=Reply(welcome_text))
         source = self.survey.source(code)
         first = f"q:{self.survey.questions[0].id}"
         self.conversation, self.participation = repo.start_participation(
@@ -603,7 +900,8 @@ class _Turn:
             self.participant.language = language
         if self.participation is not None:
             self.participation.language = language
-        if not self.active:
+        if not self.active or self.consent_outdated:
+            # On a welcome, the welcome again in that language (with its consent buttons).
             return Response(origin=self.engine.welcome(language, code if code != "-" else None))
         assert self.conversation is not None
         replies = [Reply(self.text("language_changed"))]
@@ -659,6 +957,65 @@ class _Turn:
         response = self.choose(question, option_id)
         response.origin = self.engine.answered(question, self.language, label)
         return response
+
+    def confirming_now(self, mode: str, question_id: str) -> Question | None:
+        """The question if its themes are being confirmed in this mode right now."""
+        if self.conversation is None or self.conversation.paused:
+            return None
+        if self.conversation.step != f"{mode}:{question_id}":
+            return None
+        return self.survey.question(question_id)
+
+    def press_themes_check(self, question_id: str, choice: str) -> Response:
+        """Klopt: the predicted themes are confirmed. Niet helemaal: let them pick."""
+        question = self.confirming_now(CHECK, question_id)
+        if question is None:
+            return self.stale()
+        if choice not in ("yes", "no"):
+            return self.invalid()
+        answer = self.answer_being_confirmed(question)
+        shown = self.engine.themes_check_prompt(
+            question, answer.themes or () if answer else (), self.language
+        )
+        label = self.text("button_themes_right" if choice == "yes" else "button_themes_wrong")
+        origin = Reply(f"{shown.text}\n→ {label}")
+        if choice == "no":
+            return Response([self.move_to(f"{PICK}:{question.id}")], origin=origin)
+        if answer is not None:
+            repo.confirm_themes(answer, answer.themes or [])
+        return Response([self.move_to(self.engine.next_step(question))], origin=origin)
+
+    def press_theme_toggle(self, question_id: str, theme_id: str) -> Response:
+        """Tick or untick one offered theme."""
+        question = self.confirming_now(PICK, question_id)
+        if question is None or self.conversation is None:
+            return self.stale()
+        answer = self.answer_being_confirmed(question)
+        offered = self.engine.themes_offered(answer.theme_scores if answer else None)
+        if theme_id not in offered:
+            return self.invalid()
+        ticked = list(self.conversation.pending)
+        if theme_id in ticked:
+            ticked.remove(theme_id)
+        else:
+            ticked.append(theme_id)
+        self.conversation.pending = ticked
+        return Response(
+            origin=self.engine.themes_pick_prompt(question, offered, ticked, self.language)
+        )
+
+    def press_themes_picked(self, question_id: str) -> Response:
+        """Klaar: store the ticked themes (possibly none) and go on."""
+        question = self.confirming_now(PICK, question_id)
+        if question is None or self.conversation is None:
+            return self.stale()
+        ticked = list(self.conversation.pending)
+        answer = self.answer_being_confirmed(question)
+        if answer is not None:
+            repo.confirm_themes(answer, ticked)
+        chosen = ", ".join(self.engine.theme_words(t, self.language) for t in ticked) or "—"
+        origin = Reply(f"{self.text('themes_pick')}\n→ {chosen}")
+        return Response([self.move_to(self.engine.next_step(question))], origin=origin)
 
     def press_toggle(self, question_id: str, option_id: str) -> Response:
         question = self.asked(question_id)

@@ -10,6 +10,7 @@ import logging
 import sys
 
 import structlog
+import structlog.tracebacks
 
 # Loggers that would print URLs with the bot token, or message payloads, below WARNING.
 _QUIET = ("httpx", "httpcore", "telegram", "apscheduler", "tornado", "aiosqlite", "asyncio")
@@ -31,7 +32,10 @@ def configure_logging(level: str = "INFO") -> None:
         processors=[
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.dict_tracebacks,
+            # Tracebacks without local variables: those would hold young people's words.
+            structlog.processors.ExceptionRenderer(
+                structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+            ),
             structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),

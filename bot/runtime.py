@@ -1,13 +1,16 @@
-"""Wires settings, survey, database and engine together for a command."""
+"""Wires settings, survey, database, NLU and engine together for a command."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.engine import SurveyEngine
 from bot.identity import CallbackCodec, Pseudonymizer, load_or_create_secret
 from bot.settings import Settings
 from bot.survey import Survey, load_survey
+from nlu.distress import DistressDetector
+from nlu.service import Analyser, theme_service
 from storage import Database
 
 
@@ -20,13 +23,40 @@ class Runtime:
     database: Database
     engine: SurveyEngine
     pseudonymizer: Pseudonymizer
+    analyser: Analyser
+
+    async def aclose(self) -> None:
+        """Release the NLU's connections and the database pool."""
+        await self.analyser.aclose()
+        self.database.dispose()
 
 
-def build_runtime(settings: Settings) -> Runtime:
+def config_dir(settings: Settings) -> Path:
+    """Paths in config.yml (models, the Rasa pipeline) are relative to its folder."""
+    return settings.jeugdstem_config.resolve().parent
+
+
+def build_analyser(survey: Survey, settings: Settings) -> Analyser:
+    """The configured theme backend plus the distress check (may train the built-in model)."""
+    nlu = survey.nlu
+    base = config_dir(settings)
+    themes = theme_service(
+        nlu.backend,
+        model_dir=base / nlu.model_dir,
+        themes=survey.theme_ids,
+        builtin_threshold=nlu.threshold,
+        rasa_url=nlu.rasa.url,
+        rasa_threshold=nlu.rasa.threshold,
+    )
+    return Analyser(themes, DistressDetector.default(), nlu.timeout_seconds)
+
+
+def build_runtime(settings: Settings, database: Database | None = None) -> Runtime:
     """Load and check the survey, open the database and build the engine (raises ConfigError)."""
     survey = load_survey(settings.jeugdstem_config)
     configured = settings.jeugdstem_secret.get_secret_value() if settings.jeugdstem_secret else None
     secret = load_or_create_secret(configured, settings.database_url)
-    database = Database(settings.database_url)
-    engine = SurveyEngine(survey, database, CallbackCodec(secret))
-    return Runtime(settings, survey, database, engine, Pseudonymizer(secret))
+    database = database or Database(settings.database_url)
+    analyser = build_analyser(survey, settings)
+    engine = SurveyEngine(survey, database, CallbackCodec(secret), analyser)
+    return Runtime(settings, survey, database, engine, Pseudonymizer(secret), analyser)

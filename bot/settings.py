@@ -33,3 +33,6 @@ class Settings(BaseSettings):
     jeugdstem_webhook_secret: SecretStr | None = None
     jeugdstem_webhook_listen: str = "127.0.0.1"
     jeugdstem_webhook_port: int = 8443
+
+    # A staff Telegram chat that gets an alert (pseudonym and redacted text) on distress.
+    jeugdstem_staff_chat_id: int | None = None

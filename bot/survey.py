@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -36,6 +36,8 @@ class Source(_Model):
 
     id: Slug
     label: str
+    # A session led by a youth worker with parental consent: the age gate does not apply.
+    supervised: bool = False
 
 
 class Option(_Model):
@@ -78,12 +80,63 @@ class Question(_Model):
     # Which participation column the chosen option also fills, for reports.
     profile: Literal["area"] | None = None
     columns: int = Field(default=2, ge=1, le=4)
+    # Open answers: reflect the recognised themes back and let the young person correct them.
+    confirm_themes: bool = True
+
+
+class Theme(_Model):
+    """A barrier theme: ``label`` and ``description`` for staff, ``words`` for young people."""
+
+    id: Slug
+    label: str
+    description: str = ""
+    # How the bot names the theme to a young person (reflect-back and pick buttons).
+    words: Texts
+
+
+class RasaSettings(_Model):
+    """Where the Rasa backend lives; the server is started by ``jeugdstem nlu serve``."""
+
+    url: str = "http://127.0.0.1:5005"
+    # Rasa's pipeline, relative to config.yml; kept in its own file because Rasa reads it.
+    pipeline: str = "nlu/rasa/config.yml"
+    # Rasa's own Python 3.10 environment (scripts/ensure-rasa.sh), relative to config.yml.
+    executable: str = ".venv-rasa/bin/rasa"
+    # Rasa's intent confidences are overconfident: a theme counts from this score on.
+    threshold: float = Field(default=0.5, gt=0, lt=1)
+
+
+class NluSettings(_Model):
+    """Which backend classifies answers, and how sure it must be."""
+
+    backend: Literal["builtin", "rasa"] = "builtin"
+    # Trained models, relative to config.yml (git-ignored).
+    model_dir: str = "models"
+    # The built-in classifier's per-theme probability from which a theme counts.
+    threshold: float = Field(default=0.35, gt=0, lt=1)
+    # Below this best score the bot asks the young person to pick instead of "Klopt dat?".
+    confident: float = Field(default=0.6, gt=0, le=1)
+    # With no theme above the threshold, still let them pick from this best score on
+    # (below it the answer was noise such as "idk" or an emoji).
+    ask_from: float = Field(default=0.15, ge=0, le=1)
+    # Themes offered as toggle buttons when the bot is unsure.
+    choices: int = Field(default=4, ge=1, le=8)
+    # The conversation never waits longer than this on the NLU; later `nlu reclassify`.
+    timeout_seconds: float = Field(default=1.0, gt=0, le=10)
+    rasa: RasaSettings = RasaSettings()
 
 
 class PrivacySettings(_Model):
-    """Age gate and retention."""
+    """Consent, age gate and retention."""
 
+    # The version of the privacy text (messages.welcome and messages.privacy). Change it
+    # when they change: returning participants are then asked for consent again.
+    version: str = Field(default="1", min_length=1, max_length=32)
     minimum_age: int = Field(default=13, ge=0, le=25)
+    # After this many days raw answer texts are replaced by their redacted form.
+    retention_days: int = Field(default=730, ge=1)
+    # Chat ids of participants not heard from for this many days are forgotten.
+    chat_link_days: int = Field(default=180, ge=1)
 
 
 class RateLimit(_Model):
@@ -141,6 +194,22 @@ MESSAGE_KEYS = (
     "deleted",
     "delete_cancelled",
     "nothing_to_delete",
+    "themes_check",
+    "button_themes_right",
+    "button_themes_wrong",
+    "themes_pick",
+    "button_themes_done",
+    "themes_pending",
+    "distress_self_harm",
+    "distress_abuse",
+    "distress_threat",
+    "distress_danger",
+    "consent_again",
+    "mydata_intro",
+    "mydata_nothing",
+    "slow_down",
+    "calm",
+    "command_mydata",
     "command_start",
     "command_help",
     "command_privacy",
@@ -162,8 +231,17 @@ class Survey(_Model):
     age_bands: tuple[AgeBand, ...]
     questions: tuple[Question, ...] = Field(min_length=1)
     messages: dict[str, Texts]
-    # Sections that later features read (themes, nlu, reports) are kept as-is here.
-    themes: tuple[dict[str, Any], ...] = ()
+    themes: tuple[Theme, ...] = Field(min_length=1)
+    nlu: NluSettings = NluSettings()
+
+    @property
+    def theme_ids(self) -> list[str]:
+        """Theme ids in config order, as the classifiers and exports use them."""
+        return [theme.id for theme in self.themes]
+
+    def theme(self, theme_id: str) -> Theme | None:
+        """The theme with this id, or None."""
+        return next((t for t in self.themes if t.id == theme_id), None)
 
     def question(self, question_id: str) -> Question | None:
         """The question with this id, or None."""
@@ -250,6 +328,14 @@ def _check_survey(survey: Survey) -> list[Problem]:
             problems.append(((*where, "options"), "option ids must be unique"))
         for position, option in enumerate(question.options):
             problems += _check_texts((*where, "options", position, "label"), option.label, survey)
+    theme_ids = [theme.id for theme in survey.themes]
+    for index, theme in enumerate(survey.themes):
+        if theme_ids.index(theme.id) != index:
+            problems.append((("themes", index, "id"), f"duplicate theme id {theme.id!r}"))
+        problems += _check_texts(("themes", index, "words"), theme.words, survey)
+    for key in ("none", "other"):
+        if key not in theme_ids:
+            problems.append((("themes",), f"the theme {key!r} is required (no barrier / new one)"))
     if sum(q.type == "age_band" for q in survey.questions) > 1:
         problems.append((("questions",), "at most one age_band question"))
 

@@ -56,9 +56,12 @@ from bot.engine import (
     Text,
     command_menu,
 )
+from bot.flood import FloodGuard
 from bot.http import AiohttpRequest
 from bot.logs import short_pseudonym
+from bot.retention import retention_daily
 from bot.runtime import Runtime
+from nlu.redact import redact
 
 log = structlog.get_logger("jeugdstem.telegram")
 
@@ -155,6 +158,8 @@ class TelegramAdapter:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.engine = runtime.engine
+        self.retention: asyncio.Task[None] | None = None
+        self.flood = FloodGuard()
 
     def build_application(self) -> Application[Any, Any, Any, Any, Any, Any]:
         """The Application, with handlers, rate limiter and ordered concurrent processing."""
@@ -193,8 +198,11 @@ class TelegramAdapter:
         return application
 
     async def post_init(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        """Publish the command menu in every language."""
+        """Publish the command menu in every language and schedule the daily retention."""
         survey = self.runtime.survey
+        self.retention = asyncio.create_task(
+            retention_daily(self.runtime.database, survey.privacy), name="retention"
+        )
         try:
             for language in survey.languages:
                 commands = [BotCommand(n, d) for n, d in command_menu(survey, language)]
@@ -213,7 +221,10 @@ class TelegramAdapter:
         log.info("bot_started", database=self.runtime.database.dialect)
 
     async def post_shutdown(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        """Close database connections."""
+        """Stop the retention task; close NLU and database connections."""
+        if self.retention is not None:
+            self.retention.cancel()
+        await self.runtime.analyser.aclose()
         await asyncio.to_thread(self.runtime.database.dispose)
 
     # -- handlers: each turns one kind of update into one engine event ------------------
@@ -292,8 +303,19 @@ class TelegramAdapter:
             chat_id=chat.id,
             update_id=update.update_id,
         )
+        delay, warn = self.flood.admit(incoming.pseudonym)
+        if warn:
+            language = self.runtime.survey.default_language
+            await self.send(
+                update.get_bot(), chat.id, Reply(self.runtime.survey.text("slow_down", language))
+            )
+        if delay:
+            # Only this participant waits: their updates are handled one after another.
+            await asyncio.sleep(delay)
         response = await self.engine.handle(incoming)
         await self.deliver(update, chat.id, response)
+        if response.distress:
+            await self.alert_staff(update.get_bot(), incoming, response)
         log.info(
             "update_handled",
             update_id=update.update_id,
@@ -301,8 +323,25 @@ class TelegramAdapter:
             kind=type(event).__name__,
             step=response.step,
             duplicate=response.duplicate,
+            distress=bool(response.distress),
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )
+
+    async def alert_staff(self, bot: Bot, incoming: Incoming, response: Response) -> None:
+        """Tell the staff chat (if configured): pseudonym and redacted text, never the id."""
+        staff_chat = self.runtime.settings.jeugdstem_staff_chat_id
+        if staff_chat is None or not isinstance(incoming.event, Text | Edit):
+            return
+        alert = (
+            f"⚠️ Jeugdstem: mogelijk signaal ({', '.join(response.distress)}).\n"
+            f"Deelnemer {short_pseudonym(incoming.pseudonym)}, stap {response.step or '-'}.\n"
+            f"Bericht (geredigeerd): «{redact(incoming.event.text)[:3000]}»\n"
+            "De jongere kreeg de hulplijnen. Opvolgen kan via de export."
+        )
+        try:
+            await self.send(bot, staff_chat, Reply(alert))
+        except TelegramError as error:
+            log.warning("staff_alert_failed", error=type(error).__name__)
 
     async def deliver(self, update: Update, chat_id: int, response: Response) -> None:
         """Answer the button press and update its message while the replies go out in order.

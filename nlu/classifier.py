@@ -14,12 +14,43 @@ class Prediction:
     scores: dict[str, float]
     model_version: str
 
+    @property
+    def best_score(self) -> float:
+        """The highest score of any theme (0 when there are none)."""
+        return max(self.scores.values(), default=0.0)
+
+    def ranked(self) -> list[str]:
+        """Every theme, highest score first (ties in configured order)."""
+        order = {theme: index for index, theme in enumerate(self.scores)}
+        return sorted(self.scores, key=lambda t: (-self.scores[t], order[t]))
+
 
 class Classifier(Protocol):
-    """What the bot needs from a backend; it never knows which one it talks to."""
+    """An in-process backend (the built-in classifier, the keyword baseline)."""
 
     version: str
 
     def predict(self, text: str) -> Prediction:
         """Classify one answer."""
+        ...
+
+
+class NluUnavailable(Exception):
+    """The backend cannot answer now (server down, no model); classify the answer later."""
+
+
+class ThemeService(Protocol):
+    """What the bot talks to; it never knows which backend is behind it."""
+
+    @property
+    def version(self) -> str:
+        """The model version stored with every prediction."""
+        ...
+
+    async def classify(self, text: str) -> Prediction:
+        """Classify one answer; raises NluUnavailable when the backend cannot answer."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
         ...

@@ -44,6 +44,9 @@ class Participant(Base):
     # Set when the channel says the person can no longer be reached (blocked the bot).
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The version of the privacy text they agreed to (privacy.version in config.yml).
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    consented_at: Mapped[datetime | None] = mapped_column()
 
     participations: Mapped[list[Participation]] = relationship(
         back_populates="participant", passive_deletes=True, order_by="Participation.id"
@@ -59,6 +62,8 @@ class ChatLink(Base):
         ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
     )
     chat_id: Mapped[int] = mapped_column(BigInteger)
+    # The last time the participant wrote; dormant links are dropped (privacy.chat_link_days).
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
 
 class Participation(Base):
@@ -94,10 +99,10 @@ class Conversation(Base):
     participation_id: Mapped[int] = mapped_column(
         ForeignKey("participations.id", ondelete="CASCADE")
     )
-    # "q:<question id>", "opt_in" or "done".
+    # "q:<question id>", "check:<question id>", "pick:<question id>", "opt_in" or "done".
     step: Mapped[str] = mapped_column(String(40))
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Options ticked so far on a multiple-choice question.
+    # Options (or themes, when picking) ticked so far.
     pending: Mapped[list[str]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -129,12 +134,19 @@ class Answer(Base):
     theme_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     model_version: Mapped[str | None] = mapped_column(String(64))
     classified_at: Mapped[datetime | None] = mapped_column()
+    # What the young person confirmed or picked in the conversation ([] = none fit).
     confirmed_themes: Mapped[list[str] | None] = mapped_column(JSON)
+    confirmed_at: Mapped[datetime | None] = mapped_column()
     distress: Mapped[bool | None] = mapped_column(Boolean)
+    # When retention replaced the text by its redacted form (privacy.retention_days).
+    redacted_at: Mapped[datetime | None] = mapped_column()
 
     participation: Mapped[Participation] = relationship(back_populates="answers")
 
-    __table_args__ = (Index("ix_answers_participation_id_id", "participation_id", "id"),)
+    __table_args__ = (
+        Index("ix_answers_participation_id_id", "participation_id", "id"),
+        Index("ix_answers_created_at", "created_at"),
+    )
 
 
 class ProcessedUpdate(Base):

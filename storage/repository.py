@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, select
+from sqlalchemy import ColumnElement, and_, bindparam, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -85,10 +88,21 @@ def update_chat_link(
     session: Session, participant_id: int, chat_id: int, link: ChatLink | None
 ) -> None:
     """Remember the chat to reply to (it can change when a user moves devices)."""
+    now = utcnow()
     if link is None:
-        session.add(ChatLink(participant_id=participant_id, chat_id=chat_id))
-    elif link.chat_id != chat_id:
+        session.add(ChatLink(participant_id=participant_id, chat_id=chat_id, last_seen_at=now))
+        return
+    if link.chat_id != chat_id:
         link.chat_id = chat_id
+    seen = link.last_seen_at
+    # Once a day is precise enough for retention, and spares most turns an UPDATE.
+    if seen is None or now - _aware(seen) > timedelta(days=1):
+        link.last_seen_at = now
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def mark_processed(session: Session, update_id: int, participant_id: int) -> None:
@@ -165,6 +179,81 @@ def latest_answer(session: Session, participation_id: int) -> Answer | None:
     return session.execute(query).scalar_one_or_none()
 
 
+def first_answer_to(session: Session, participation_id: int, question_id: str) -> Answer | None:
+    """The first answer to one question of a participation."""
+    query = (
+        select(Answer)
+        .where(Answer.participation_id == participation_id, Answer.question_id == question_id)
+        .order_by(Answer.id)
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def set_prediction(
+    answer: Answer, themes: Sequence[str], scores: Mapping[str, float], model_version: str
+) -> None:
+    """Store what the classifier predicted for an answer."""
+    answer.themes = list(themes)
+    answer.theme_scores = dict(scores)
+    answer.model_version = model_version
+    answer.classified_at = utcnow()
+
+
+def confirm_themes(answer: Answer, themes: Sequence[str]) -> None:
+    """Store the themes the young person confirmed or picked (possibly none)."""
+    answer.confirmed_themes = list(themes)
+    answer.confirmed_at = utcnow()
+
+
+def _to_classify(stale_version: str | None) -> ColumnElement[bool]:
+    """Answers with text and no prediction; with a version, also those of other versions."""
+    waiting: ColumnElement[bool] = Answer.classified_at.is_(None)
+    if stale_version is not None:
+        waiting = or_(waiting, Answer.model_version != stale_version)
+    return and_(Answer.text.is_not(None), waiting)
+
+
+def count_to_classify(session: Session, stale_version: str | None = None) -> int:
+    """How many answers wait for a (new) prediction."""
+    query = select(func.count(Answer.id)).where(_to_classify(stale_version))
+    return int(session.execute(query).scalar_one())
+
+
+def answers_to_classify(
+    session: Session, after_id: int, limit: int, stale_version: str | None = None
+) -> list[Answer]:
+    """The next answers waiting for a prediction, in id order, after ``after_id``."""
+    query = (
+        select(Answer)
+        .where(Answer.id > after_id, _to_classify(stale_version))
+        .order_by(Answer.id)
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def store_predictions(
+    session: Session, rows: Sequence[tuple[int, Sequence[str], Mapping[str, float], str, bool]]
+) -> None:
+    """(answer id, themes, scores, model version, distress) for answers classified later.
+
+    Answers erased in the meantime are skipped; a distress flag is never lowered.
+    """
+    answers = {
+        a.id: a
+        for a in session.execute(
+            select(Answer).where(Answer.id.in_([r[0] for r in rows]))
+        ).scalars()
+    }
+    for answer_id, themes, scores, version, distress in rows:
+        answer = answers.get(answer_id)
+        if answer is None:
+            continue
+        set_prediction(answer, themes, scores, version)
+        answer.distress = bool(answer.distress) or distress
+
+
 def mark_edited(answer: Answer, text: str) -> None:
     """Replace an answer's text after the participant edited their message."""
     answer.text = text
@@ -206,3 +295,76 @@ def participations_of(session: Session, pseudonym: str) -> list[Participation]:
         .order_by(Participation.id)
     )
     return list(session.execute(query).scalars())
+
+
+def answers_to_redact(
+    session: Session, before: datetime, after_id: int, limit: int
+) -> list[Answer]:
+    """Answers older than ``before`` whose raw text is still kept, in id order."""
+    query = (
+        select(Answer)
+        .where(
+            Answer.id > after_id,
+            Answer.created_at < before,
+            Answer.text.is_not(None),
+            Answer.redacted_at.is_(None),
+        )
+        .order_by(Answer.id)
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def drop_dormant_chat_links(session: Session, before: datetime) -> int:
+    """Forget how to reach participants not seen since ``before``; returns how many."""
+    result = session.execute(delete(ChatLink).where(ChatLink.last_seen_at < before))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def participant_data(session: Session, participant_id: int) -> dict[str, Any]:
+    """Everything stored about one participant, for /mydata."""
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        return {}
+    link = session.get(ChatLink, participant_id)
+    conversation = session.get(Conversation, participant_id)
+
+    def when(moment: datetime | None) -> str | None:
+        return _aware(moment).isoformat(timespec="seconds") if moment is not None else None
+
+    return {
+        "pseudonym": participant.pseudonym,
+        "language": participant.language,
+        "created_at": when(participant.created_at),
+        "consent_version": participant.consent_version,
+        "consented_at": when(participant.consented_at),
+        "notify_opt_in": participant.notify_opt_in,
+        "chat_id": link.chat_id if link is not None else None,
+        "conversation": {"step": conversation.step, "paused": conversation.paused}
+        if conversation is not None
+        else None,
+        "participations": [
+            {
+                "source": p.source,
+                "language": p.language,
+                "age_band": p.age_band,
+                "area": p.area,
+                "started_at": when(p.started_at),
+                "finished_at": when(p.finished_at),
+                "answers": [
+                    {
+                        "question": a.question_id,
+                        "text": a.text,
+                        "button": a.button_value,
+                        "skipped": a.skipped,
+                        "at": when(a.created_at),
+                        "themes": a.themes,
+                        "confirmed_themes": a.confirmed_themes,
+                        "distress": a.distress,
+                    }
+                    for a in p.answers
+                ],
+            }
+            for p in participant.participations
+        ],
+    }

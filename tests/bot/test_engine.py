@@ -1153,11 +1153,11 @@ async def test_forged_button_data_is_invalid_and_changes_nothing(
 @pytest.mark.parametrize(
     "make_data",
     [
-        _other_codec("c", "yes", "nl", "bolwerk"),
-        _raw("c|yes|nl|-|AAAAAAAA"),
-        _signed("c", "yes", "de", "-"),
-        _signed("c", "yes", "nl"),
-        _signed("c", "maybe", "nl", "-"),
+        _other_codec("c", "yes", "nl", "bolwerk", "2026-11"),
+        _raw("c|yes|nl|-|2026-11|AAAAAAAA"),
+        _signed("c", "yes", "de", "-", "2026-11"),
+        _signed("c", "yes", "nl", "-"),
+        _signed("c", "maybe", "nl", "-", "2026-11"),
         _signed("l", "de", "-"),
     ],
     ids=[
@@ -1181,6 +1181,22 @@ async def test_forged_consent_creates_nobody(
     assert response.notice == t(survey, "invalid_button")
     assert response.replies == []
     await assert_all_tables_empty(database)
+
+
+async def test_consent_from_a_welcome_with_an_older_privacy_text_asks_again(
+    engine: SurveyEngine, database: Database, survey: Survey, codec: CallbackCodec
+) -> None:
+    chat = Chat(engine)
+    response = await chat.send(Press(codec.encode("c", "yes", "nl", "-", "an-older-version")))
+    assert [r.text for r in response.replies] == [
+        t(survey, "consent_again"),
+        t(survey, "welcome"),
+    ]
+    await assert_all_tables_empty(database)
+    agreed = await chat.press(t(survey, "button_consent_yes"), response)
+    assert agreed.step == f"q:{survey.questions[0].id}"
+    stored = await participant(database)
+    assert stored is not None and stored.consent_version == survey.privacy.version
 
 
 async def test_signed_buttons_for_another_question_are_stale(

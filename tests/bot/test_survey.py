@@ -214,11 +214,11 @@ def test_age_bands_line_up_with_the_age_gate(survey: Survey) -> None:
 
 def test_design_themes_are_in_the_config(survey: Survey) -> None:
     assert len(DESIGN_THEMES) == 17
-    ids = [theme["id"] for theme in survey.themes]
+    ids = survey.theme_ids
     assert [theme for theme in DESIGN_THEMES if theme not in ids] == []
     assert len(set(ids)) == len(ids)
     for theme in survey.themes:
-        assert str(theme.get("label", "")).strip(), theme["id"]
+        assert theme.label.strip(), theme.id
 
 
 # --- malformed configs -----------------------------------------------------------------------

@@ -85,6 +85,25 @@ class Youngster:
         await self.api.press(self.id, self.last, label)
         return await self.read()
 
+    async def answer_in_own_words(self, survey: Survey, text: str) -> SentMessage:
+        """Answer an open question and get through the theme step if the bot asks one."""
+        return await self.through_theme_step(survey, await self.say(text))
+
+    async def through_theme_step(self, survey: Survey, reply: SentMessage) -> SentMessage:
+        """Confirm (Klopt) or close (Klaar) the theme step if ``reply`` is one; else ``reply``."""
+        self.last = reply
+        check = survey.messages["themes_check"]["nl"].split("{")[0]
+        if reply.text.startswith(check):
+            assert reply.labels() == [
+                survey.text("button_themes_right", "nl"),
+                survey.text("button_themes_wrong", "nl"),
+            ]
+            return await self.tap(survey.text("button_themes_right", "nl"))
+        if reply.text == survey.text("themes_pick", "nl"):
+            assert survey.text("button_themes_done", "nl") in reply.labels()
+            return await self.tap(survey.text("button_themes_done", "nl"))
+        return reply
+
     async def consent_and_skip_the_profile(self) -> SentMessage:
         """Start, consent and skip age, area and free time: the first open question."""
         await self.command("/start")
@@ -114,7 +133,7 @@ async def finish_survey(person: Youngster, survey: Survey, *, code: str = "bolwe
     await person.api.wait_until(lambda: "✅ 🎮 gamen" in free_time.labels())
     holds_back = await person.tap("Klaar")
     assert "Wat houdt je tegen?" in holds_back.text
-    not_welcome = await person.say("te duur en ik heb gin fiets 🚲")
+    not_welcome = await person.answer_in_own_words(survey, "te duur en ik heb gin fiets 🚲")
     assert "niet welkom" in not_welcome.text
     would_help = await person.tap("Nee, nooit")
     assert "makkelijker" in would_help.text
@@ -163,6 +182,7 @@ async def test_full_survey_on_telegram_is_stored(
         "privacy",
         "language",
         "stop",
+        "mydata",
         "delete",
     ]
 
@@ -312,12 +332,15 @@ async def test_non_text_long_messages_and_edits(
 
     long_text = "Het is te duur. " * 700  # 11,200 characters, whole in the database
     first = await api.send_text(person.id, long_text)
-    await person.read()
+    not_welcome = await person.through_theme_step(survey, await person.read())
+    assert not_welcome.text.startswith("(5/6)")
     latest = await api.send_text(person.id, "ik voel me daar nie welkom")
-    await person.read()
+    theme_step = await person.read()
     # An edit of an older message is ignored; one of the latest answer updates it.
     await api.edit_text(person.id, first, "old message, edited")
     await api.edit_text(person.id, latest, "ik voel me daar niet welkom, want ik ken niemand")
+    would_help = await person.through_theme_step(survey, theme_step)
+    assert would_help.text.startswith("(6/6)")
     await api.send_text(person.id, "meer info op insta")
     thanks = await person.read()
     assert thanks.text == survey.text("thanks", "nl")

@@ -13,7 +13,7 @@ from nlu.data import NOISE, TEST_DIR, TRAIN_DIR, TrainingDataError, load_dir, lo
 
 
 def theme_ids(survey: Survey) -> list[str]:
-    return [str(theme["id"]) for theme in survey.themes]
+    return survey.theme_ids
 
 
 def normalised(text: str) -> str:

@@ -1,0 +1,161 @@
+"""What the bot asks of the NLU for every text: themes (if in time) and distress.
+
+The conversation never waits longer than ``timeout_seconds`` on the theme
+backend. When it is down or slow the answer is stored unclassified and
+``jeugdstem nlu reclassify`` catches up later. Distress is checked in process,
+for every text, whatever happens to the backend: it must never be skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import sklearn
+import structlog
+
+from nlu import builtin as builtin_module
+from nlu.builtin import BuiltinClassifier
+from nlu.classifier import NluUnavailable, Prediction, ThemeService
+from nlu.data import TRAIN_DIR, Example, load_dir
+from nlu.distress import Distress, DistressDetector
+from nlu.insults import is_insult_to_bot
+from nlu.rasa import RasaClassifier
+
+log = structlog.get_logger("jeugdstem.nlu")
+
+BUILTIN_MODEL = "builtin.joblib"
+
+
+class BuiltinService:
+    """The built-in classifier behind the async interface; runs off the event loop."""
+
+    def __init__(self, classifier: BuiltinClassifier) -> None:
+        self.classifier = classifier
+
+    @property
+    def version(self) -> str:
+        """The trained model's version."""
+        return self.classifier.version
+
+    async def classify(self, text: str) -> Prediction:
+        """A few milliseconds of CPU, in a worker thread so other participants go on."""
+        return await asyncio.to_thread(self.classifier.predict, text)
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+
+def training_examples(themes: Sequence[str], data_dir: Path = TRAIN_DIR) -> list[Example]:
+    """The examples both backends learn from."""
+    return load_dir(data_dir, themes)
+
+
+def _training_digest(examples: Sequence[Example], themes: Sequence[str], threshold: float) -> str:
+    """What the saved model was trained from: data, themes, threshold, code and library."""
+    recipe = Path(builtin_module.__file__ or "").read_bytes()
+    payload = json.dumps(
+        [[(e.text, e.themes) for e in examples], list(themes), threshold, sklearn.__version__]
+    ).encode("utf-8")
+    return hashlib.sha256(recipe + payload).hexdigest()
+
+
+def builtin_classifier(
+    model_dir: Path, themes: Sequence[str], threshold: float, *, retrain: bool = False
+) -> BuiltinClassifier:
+    """The saved built-in model, trained (seconds) and saved first if missing or out of date.
+
+    A digest of training data, themes, threshold and the classifier's code is
+    saved beside the model, so editing ``nlu/data/train`` (or config.yml's
+    themes) and restarting the bot retrains it.
+    """
+    examples = training_examples(themes)
+    digest = _training_digest(examples, themes, threshold)
+    path = model_dir / BUILTIN_MODEL
+    stamp = path.with_suffix(".digest")
+    if path.exists() and stamp.exists() and not retrain:
+        try:
+            if stamp.read_text(encoding="utf-8").strip() == digest:
+                return BuiltinClassifier.load(path)
+        except (OSError, ValueError, KeyError, EOFError, AttributeError) as error:
+            log.warning("nlu.model_unreadable", error=type(error).__name__)
+    started = time.perf_counter()
+    model = BuiltinClassifier.train(examples, themes, threshold=threshold)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    # Written aside and renamed: two workers starting at once never read half a file.
+    partial = model_dir / f".{BUILTIN_MODEL}.{os.getpid()}"
+    model.save(partial)
+    os.replace(partial, path)
+    partial_stamp = model_dir / f".builtin.digest.{os.getpid()}"
+    partial_stamp.write_text(digest, encoding="utf-8")
+    os.replace(partial_stamp, stamp)
+    log.info(
+        "nlu.trained",
+        backend="builtin",
+        version=model.version,
+        examples=len(examples),
+        seconds=round(time.perf_counter() - started, 1),
+    )
+    return model
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the NLU made of one text."""
+
+    # None when the backend could not answer in time: classify later.
+    prediction: Prediction | None
+    distress: Distress
+    # The message insults the bot itself: answered calmly, not stored as an answer.
+    insult: bool = False
+
+
+class Analyser:
+    """Themes within a time budget, distress always."""
+
+    def __init__(
+        self, themes: ThemeService, distress: DistressDetector, timeout_seconds: float
+    ) -> None:
+        self.themes = themes
+        self.distress = distress
+        self.timeout_seconds = timeout_seconds
+
+    async def analyse(self, text: str) -> Analysis:
+        """Both checks for one text; the text itself is never logged."""
+        distress = self.distress.detect(text)
+        prediction = await self.classify(text)
+        return Analysis(prediction, distress, insult=is_insult_to_bot(text))
+
+    async def classify(self, text: str) -> Prediction | None:
+        """Themes, or None when the backend is down or slower than the budget."""
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                return await self.themes.classify(text)
+        except (NluUnavailable, TimeoutError) as error:
+            log.warning("nlu.unavailable", reason=type(error).__name__)
+            return None
+
+    async def aclose(self) -> None:
+        """Release the backend's connections."""
+        await self.themes.aclose()
+
+
+def theme_service(
+    backend: str,
+    *,
+    model_dir: Path,
+    themes: Sequence[str],
+    builtin_threshold: float,
+    rasa_url: str,
+    rasa_threshold: float,
+) -> ThemeService:
+    """The configured backend behind the one interface."""
+    if backend == "rasa":
+        return RasaClassifier(rasa_url, themes, rasa_threshold)
+    return BuiltinService(builtin_classifier(model_dir, themes, builtin_threshold))
