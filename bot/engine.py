@@ -994,12 +994,7 @@ class _Turn:
         offered = self.engine.themes_offered(answer.theme_scores if answer else None)
         if theme_id not in offered:
             return self.invalid()
-        ticked = list(self.conversation.pending)
-        if theme_id in ticked:
-            ticked.remove(theme_id)
-        else:
-            ticked.append(theme_id)
-        self.conversation.pending = ticked
+        ticked = self.toggle_pending(theme_id)
         return Response(
             origin=self.engine.themes_pick_prompt(question, offered, ticked, self.language)
         )
@@ -1017,18 +1012,24 @@ class _Turn:
         origin = Reply(f"{self.text('themes_pick')}\n→ {chosen}")
         return Response([self.move_to(self.engine.next_step(question))], origin=origin)
 
+    def toggle_pending(self, item: str) -> list[str]:
+        """Tick an option or theme, or untick it if it was ticked; returns the ticks."""
+        assert self.conversation is not None
+        ticked = list(self.conversation.pending)
+        if item in ticked:
+            ticked.remove(item)
+        else:
+            ticked.append(item)
+        self.conversation.pending = ticked
+        return ticked
+
     def press_toggle(self, question_id: str, option_id: str) -> Response:
         question = self.asked(question_id)
         if question is None or self.conversation is None:
             return self.stale()
         if question.type != "multi_choice" or option_id not in {o.id for o in question.options}:
             return self.invalid()
-        ticked = list(self.conversation.pending)
-        if option_id in ticked:
-            ticked.remove(option_id)
-        else:
-            ticked.append(option_id)
-        self.conversation.pending = ticked
+        ticked = self.toggle_pending(option_id)
         return Response(origin=self.engine.question_prompt(question, self.language, ticked))
 
     def press_done(self, question_id: str) -> Response:

@@ -26,14 +26,6 @@ ABUSE_WITH_PHONE = "mijn vader slaat me, bel me op 0470 12 34 56"
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def bot(api: FakeBotApi, database_url: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
     """The bot with a staff chat for distress alerts."""
     environment = bot_environment(
@@ -45,13 +37,6 @@ async def bot(api: FakeBotApi, database_url: str, tmp_path: Path) -> AsyncIterat
     yield process
     if process.alive:
         assert await process.stop() == 0, process.logs()
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 async def test_distress_gets_helplines_first_and_alerts_staff_without_identity(

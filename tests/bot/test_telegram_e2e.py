@@ -32,14 +32,6 @@ PSEUDONYMS = Pseudonymizer(SECRET.encode())
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def bot(api: FakeBotApi, database_url: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
     process = BotProcess(bot_environment(api, database_url, SECRET), tmp_path / "bot.log")
     await process.start()
@@ -47,13 +39,6 @@ async def bot(api: FakeBotApi, database_url: str, tmp_path: Path) -> AsyncIterat
     yield process
     if process.alive:
         assert await process.stop() == 0, process.logs()
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 class Youngster:
