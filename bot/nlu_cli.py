@@ -119,6 +119,7 @@ def _service(survey: Survey, settings: Settings, backend: Backend) -> ThemeServi
 def train(backend: Backend | None = BACKEND_OPTION) -> None:
     """Train a backend on nlu/data/train (the built-in one in seconds, Rasa in minutes)."""
     settings = load_settings()
+    configure_logging("WARNING")  # the progress bar and the summary say it all
     survey = load_config(settings)
     chosen = _backend(survey, backend)
     started = time.perf_counter()
