@@ -13,7 +13,6 @@ from datetime import timedelta
 from functools import partial
 
 import structlog
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.survey import PrivacySettings
@@ -22,7 +21,8 @@ from storage import Database
 from storage import repository as repo
 from storage.models import utcnow
 
-_BATCH = 500
+# Small batches: on SQLite each runs on the event loop, between conversation turns.
+_BATCH = 100
 
 log = structlog.get_logger("jeugdstem.retention")
 
@@ -75,7 +75,8 @@ async def retention_daily(database: Database, privacy: PrivacySettings) -> None:
                 answers_redacted=result.answers_redacted,
                 chat_links_dropped=result.chat_links_dropped,
             )
-        except SQLAlchemyError as error:
-            # The next day tries again; the conversation must not suffer.
+        except Exception as error:
+            # The next day tries again; the conversation must not suffer. Only the type is
+            # logged: a message could quote an answer.
             log.warning("retention_failed", error=type(error).__name__)
         await asyncio.sleep(24 * 3600)

@@ -336,7 +336,7 @@ class TelegramAdapter:
             f"⚠️ Jeugdstem: mogelijk signaal ({', '.join(response.distress)}).\n"
             f"Deelnemer {short_pseudonym(incoming.pseudonym)}, stap {response.step or '-'}.\n"
             f"Bericht (geredigeerd): «{redact(incoming.event.text)[:3000]}»\n"
-            "De jongere kreeg de hulplijnen. Opvolgen kan via de export."
+            "De jongere kreeg de hulplijnen; het antwoord is gemarkeerd (distress)."
         )
         try:
             await self.send(bot, staff_chat, Reply(alert))
