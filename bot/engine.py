@@ -381,7 +381,8 @@ class SurveyEngine:
 
     def themes_offered(self, scores: dict[str, float] | None) -> list[str]:
         """The themes to pick from: the best-scoring barriers, then "other"."""
-        ranked = Prediction((), dict(scores or {}), "").ranked() if scores else []
+        # Highest score first; the sort is stable, so ties keep the configured order.
+        ranked = sorted(scores or {}, key=lambda theme: -(scores or {})[theme])
         barriers = [t for t in ranked if t not in _NOT_BARRIERS and self.survey.theme(t)]
         if not barriers:
             barriers = [t for t in self.survey.theme_ids if t not in _NOT_BARRIERS]
@@ -720,8 +721,7 @@ class _Turn:
             # Before consent nothing may be stored: show the welcome instead.
             return Response([self.engine.welcome(self.language, None)])
         if self.conversation.paused:
-            resume = Button(self.text("button_resume"), self.engine.codec.encode("r"))
-            return Response([Reply(self.text("paused_reminder"), ((resume,),))])
+            return Response([self.where_they_are()])
         confirming = self.engine.confirming(self.conversation.step)
         if confirming is not None:
             return self.text_while_confirming(*confirming, text, message_id)

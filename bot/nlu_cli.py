@@ -79,39 +79,39 @@ def _rasa_paths(survey: Survey, settings: Settings) -> tuple[Path, Path, Path]:
 def _service(survey: Survey, settings: Settings, backend: Backend) -> ThemeService:
     """The backend, ready to classify; exits with a clear message when it is not."""
     nlu = survey.nlu
-    try:
-        service = theme_service(
-            backend.value,
-            model_dir=config_dir(settings) / nlu.model_dir,
-            themes=survey.theme_ids,
-            builtin_threshold=nlu.threshold,
-            rasa_url=nlu.rasa.url,
-            rasa_threshold=nlu.rasa.threshold,
-        )
-    except (TrainingDataError, ValueError) as error:
-        fail_config(error)
-    if isinstance(service, RasaClassifier):
-        # Batch work may wait longer than a conversation.
-        service = RasaClassifier(
-            nlu.rasa.url, survey.theme_ids, nlu.rasa.threshold, attempt_timeout=10, attempts=3
-        )
-
-        async def check(classifier: RasaClassifier) -> None:
-            # Its own event loop: the connection opened here must not outlive it.
-            try:
-                await classifier.refresh_version()
-            finally:
-                await classifier.aclose()
-
+    if backend is Backend.builtin:
         try:
-            asyncio.run(check(service))
-        except NluUnavailable as error:
-            typer.echo(
-                f"{error}.\nStart it with:  jeugdstem nlu serve   (after jeugdstem nlu train "
-                "--backend rasa)",
-                err=True,
+            return theme_service(
+                backend.value,
+                model_dir=config_dir(settings) / nlu.model_dir,
+                themes=survey.theme_ids,
+                builtin_threshold=nlu.threshold,
+                rasa_url=nlu.rasa.url,
+                rasa_threshold=nlu.rasa.threshold,
             )
-            raise typer.Exit(1) from error
+        except (TrainingDataError, ValueError) as error:
+            fail_config(error)
+    # Batch work may wait longer on Rasa than a conversation does.
+    service = RasaClassifier(
+        nlu.rasa.url, survey.theme_ids, nlu.rasa.threshold, attempt_timeout=10, attempts=3
+    )
+
+    async def check(classifier: RasaClassifier) -> None:
+        # Its own event loop: the connection opened here must not outlive it.
+        try:
+            await classifier.refresh_version()
+        finally:
+            await classifier.aclose()
+
+    try:
+        asyncio.run(check(service))
+    except NluUnavailable as error:
+        typer.echo(
+            f"{error}.\nStart it with:  jeugdstem nlu serve   (after jeugdstem nlu train "
+            "--backend rasa)",
+            err=True,
+        )
+        raise typer.Exit(1) from error
     return service
 
 
