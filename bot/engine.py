@@ -594,7 +594,8 @@ class _Turn:
             repo.set_prediction(
                 answer, prediction.themes, prediction.scores, prediction.model_version
             )
-        answer.distress = bool(self.analysis.distress)
+        # Never lowered: editing a distress message away must not hide it from staff.
+        answer.distress = bool(answer.distress) or bool(self.analysis.distress)
 
     @property
     def active(self) -> bool:

@@ -12,7 +12,7 @@ import asyncio
 
 import pytest
 
-from bot.engine import Press, Start, SurveyEngine
+from bot.engine import Edit, Press, Start, SurveyEngine
 from bot.identity import CallbackCodec
 from bot.survey import Survey
 from nlu.classifier import NluUnavailable, Prediction
@@ -360,6 +360,18 @@ async def test_distress_is_answered_with_helplines_first_and_flagged(
     assert response.step == "q:not-welcome"
     assert_prompt(survey, response.replies[1], "not-welcome")
     [stored] = await open_answers(database, "holds-back")
+    assert stored.distress is True
+
+
+async def test_editing_a_distress_message_away_keeps_the_flag(
+    nlu_engine: SurveyEngine, database: Database, survey: Survey
+) -> None:
+    chat = Chat(nlu_engine)
+    await at_holds_back(chat, survey)
+    await chat.text("ik wil er niet meer zijn", message_id=71)
+    await chat.send(Edit("laat maar, het lidgeld is te duur", 71))
+    [stored] = await open_answers(database, "holds-back")
+    assert stored.text == "laat maar, het lidgeld is te duur"
     assert stored.distress is True
 
 
