@@ -123,6 +123,7 @@ def redact_details(text: str) -> Redaction:
 
 
 _MAX_PASSES: Final = 4
+_DIGIT: Final = re.compile(r"\d")
 
 
 def _find(text: str) -> list[Span]:
@@ -304,7 +305,8 @@ _PHONE_PIECE = re.compile(r"(?<=\s)(?=\(?[+0])")
 
 
 def _phones(text: str) -> list[Span]:
-    if sum(char.isdigit() for char in text) < 7:
+    # Prefilters use C-level scans: exports redact every answer, 100,000 at a time.
+    if len(_DIGIT.findall(text)) < 7:
         return []
     found = list(_matched_phones(text))
     # Numbers written back to back ("0470 12 34 56 0486 11 22 33") defeat the matcher: look
@@ -569,7 +571,7 @@ _PREVIOUS_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)[ \t\u00a0]+\Z")
 
 
 def _addresses(text: str) -> Iterator[Span]:
-    if not any(char.isdigit() for char in text):
+    if _DIGIT.search(text) is None:
         return
     for match in _WORD_NUMBER.finditer(text):
         kind = _street_word(match[1])
@@ -789,7 +791,8 @@ class _Tokens:
 
 
 def _names(text: str) -> Iterator[Span]:
-    if not any(char.isupper() for char in text) and not _NAME_CUE.search(text):
+    # text.lower() differs from text exactly when something in it is upper- or titlecase.
+    if text.lower() == text and not _NAME_CUE.search(text):
         return
     tokens = _Tokens(text)
     words = tokens.words

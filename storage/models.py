@@ -25,10 +25,11 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
+    # none_as_null: Python None is SQL NULL, so "IS NULL" means "not set" (not JSON 'null').
     type_annotation_map = {
         datetime: DateTime(timezone=True),
-        dict[str, Any]: JSON,
-        list[str]: JSON,
+        dict[str, Any]: JSON(none_as_null=True),
+        list[str]: JSON(none_as_null=True),
     }
 
 
@@ -137,6 +138,12 @@ class Answer(Base):
     # What the young person confirmed or picked in the conversation ([] = none fit).
     confirmed_themes: Mapped[list[str] | None] = mapped_column(JSON)
     confirmed_at: Mapped[datetime | None] = mapped_column()
+    # What staff decided when reviewing the export ([] never: "none" is a theme id).
+    # Staff labels win over both of the above when training the classifier.
+    staff_themes: Mapped[list[str] | None] = mapped_column(JSON)
+    staff_labelled_at: Mapped[datetime | None] = mapped_column()
+    # A staff member's name or initials, as given to `jeugdstem labels import --by`.
+    staff_labelled_by: Mapped[str | None] = mapped_column(String(80))
     distress: Mapped[bool | None] = mapped_column(Boolean)
     # When retention replaced the text by its redacted form (privacy.retention_days).
     redacted_at: Mapped[datetime | None] = mapped_column()

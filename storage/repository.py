@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, bindparam, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -368,3 +368,191 @@ def participant_data(session: Session, participant_id: int) -> dict[str, Any]:
             for p in participant.participations
         ],
     }
+
+
+# --- Staff review: transcripts, staff labels and gold labels -------------------------------
+
+
+@dataclass(frozen=True)
+class TranscriptFilter:
+    """Which answers an export or report covers. Theme filters are the caller's business."""
+
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+    sources: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    finished_only: bool = False
+
+
+class TranscriptRecord(NamedTuple):
+    """One stored answer with what an export needs about its participant and participation."""
+
+    pseudonym: str
+    participation_id: int
+    answer_id: int
+    created_at: datetime
+    question_id: str
+    text: str | None
+    button_value: str | None
+    skipped: bool
+    language: str
+    source: str | None
+    age_band: str | None
+    area: str | None
+    finished_at: datetime | None
+    themes: list[str] | None
+    theme_scores: dict[str, Any] | None
+    model_version: str | None
+    confirmed_themes: list[str] | None
+    staff_themes: list[str] | None
+    distress: bool | None
+
+
+_TRANSCRIPT_COLUMNS = (
+    Participant.pseudonym,
+    Participation.id,
+    Answer.id,
+    Answer.created_at,
+    Answer.question_id,
+    Answer.text,
+    Answer.button_value,
+    Answer.skipped,
+    Participation.language,
+    Participation.source,
+    Participation.age_band,
+    Participation.area,
+    Participation.finished_at,
+    Answer.themes,
+    Answer.theme_scores,
+    Answer.model_version,
+    Answer.confirmed_themes,
+    Answer.staff_themes,
+    Answer.distress,
+)
+
+
+def _transcript_conditions(filters: TranscriptFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.since is not None:
+        conditions.append(Answer.created_at >= filters.since)
+    if filters.until is not None:
+        conditions.append(Answer.created_at < filters.until)
+    if filters.sources:
+        conditions.append(Participation.source.in_(filters.sources))
+    if filters.questions:
+        conditions.append(Answer.question_id.in_(filters.questions))
+    if filters.finished_only:
+        conditions.append(Participation.finished_at.is_not(None))
+    return conditions
+
+
+def count_transcript_rows(session: Session, filters: TranscriptFilter) -> int:
+    """How many answers ``transcript_rows`` will yield (for a progress bar)."""
+    query = (
+        select(func.count(Answer.id))
+        .join(Participation, Answer.participation_id == Participation.id)
+        .where(*_transcript_conditions(filters))
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def transcript_rows(
+    session: Session, filters: TranscriptFilter, *, batch: int = 2000
+) -> Iterator[TranscriptRecord]:
+    """Answers one by one, each participant's together, in conversation order.
+
+    Streamed in batches (a server-side cursor on PostgreSQL), so an export of
+    100,000 answers never holds them all in memory.
+    """
+    query = (
+        select(*_TRANSCRIPT_COLUMNS)
+        .join(Participation, Answer.participation_id == Participation.id)
+        .join(Participant, Participation.participant_id == Participant.id)
+        .where(*_transcript_conditions(filters))
+        .order_by(Participant.id, Participation.id, Answer.id)
+        .execution_options(yield_per=batch)
+    )
+    for row in session.execute(query):
+        yield TranscriptRecord._make(row)
+
+
+@dataclass(frozen=True)
+class StaffLabel:
+    """Staff's themes for one answer, as read back from a reviewed export."""
+
+    answer_id: int
+    themes: tuple[str, ...] | None  # None removes the staff label
+
+
+def answer_owners(session: Session, answer_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """answer id -> (participant pseudonym, question id), for the ids that exist."""
+    found: dict[int, tuple[str, str]] = {}
+    # Chunked: SQLite allows a limited number of bound parameters per statement.
+    for start in range(0, len(answer_ids), 500):
+        chunk = answer_ids[start : start + 500]
+        query = (
+            select(Answer.id, Participant.pseudonym, Answer.question_id)
+            .join(Participation, Answer.participation_id == Participation.id)
+            .join(Participant, Participation.participant_id == Participant.id)
+            .where(Answer.id.in_(chunk))
+        )
+        found.update({row[0]: (row[1], row[2]) for row in session.execute(query)})
+    return found
+
+
+def staff_themes_of(session: Session, answer_ids: Sequence[int]) -> dict[int, list[str] | None]:
+    """answer id -> the staff themes stored now."""
+    found: dict[int, list[str] | None] = {}
+    for start in range(0, len(answer_ids), 500):
+        chunk = answer_ids[start : start + 500]
+        query = select(Answer.id, Answer.staff_themes).where(Answer.id.in_(chunk))
+        found.update({row[0]: row[1] for row in session.execute(query)})
+    return found
+
+
+def store_staff_labels(
+    session: Session, labels: Sequence[StaffLabel], by: str | None, at: datetime | None = None
+) -> None:
+    """Set (or remove) staff themes, with who and when."""
+    moment = at or utcnow()
+    for label in labels:
+        answer = session.get(Answer, label.answer_id)
+        if answer is None:
+            continue
+        if label.themes is None:
+            answer.staff_themes = None
+            answer.staff_labelled_at = None
+            answer.staff_labelled_by = None
+        else:
+            answer.staff_themes = list(label.themes)
+            answer.staff_labelled_at = moment
+            answer.staff_labelled_by = by
+
+
+class GoldRecord(NamedTuple):
+    """An answer some person labelled: staff, or the young person themselves."""
+
+    answer_id: int
+    text: str
+    confirmed_themes: list[str] | None
+    staff_themes: list[str] | None
+    themes: list[str] | None  # what the classifier predicted, for comparison
+
+
+def gold_records(session: Session, *, staff_only: bool = False) -> Iterator[GoldRecord]:
+    """Answers with text and a human label, in id order."""
+    labelled = (
+        Answer.staff_themes.is_not(None)
+        if staff_only
+        else or_(Answer.staff_themes.is_not(None), Answer.confirmed_themes.is_not(None))
+    )
+    query = (
+        select(
+            Answer.id, Answer.text, Answer.confirmed_themes, Answer.staff_themes, Answer.themes
+        )
+        .where(Answer.text.is_not(None), labelled)
+        .order_by(Answer.id)
+        .execution_options(yield_per=2000)
+    )
+    for row in session.execute(query):
+        yield GoldRecord._make(row)

@@ -1,0 +1,342 @@
+"""Transcript exports for staff: CSV, XLSX and JSONL, streamed row by row.
+
+Every exporter takes an iterator of ``TranscriptRow`` (already pseudonymised
+and redacted) and writes it through ``private_output``: mode 0600, and a
+crash never leaves half a file where the last good export was.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from reports.cells import is_formula_like, neutralised
+from reports.files import private_output
+from reports.transcripts import ParticipantSummary, TranscriptRow, join_themes
+
+TRANSCRIPTS_SHEET = "transcripts"
+PARTICIPANTS_SHEET = "participants"
+THEMES_SHEET = "themes"
+# The hidden column that lets `labels import` see which staff_themes cells were edited.
+STAFF_THEMES_AT_EXPORT = "staff_themes_at_export"
+
+
+@dataclass(frozen=True)
+class ThemeInfo:
+    """A theme as staff see it."""
+
+    id: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One transcript column: its header, width in Excel and value."""
+
+    header: str
+    width: float
+    value: Callable[[TranscriptRow], Any]
+    wrap: bool = False
+
+
+def _yes_no(value: bool) -> str:
+    return "ja" if value else "nee"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("pseudonym", 14, lambda r: r.pseudonym),
+    Column("participation", 13, lambda r: r.participation),
+    Column("answer_id", 11, lambda r: r.answer_id),
+    Column("answered_at", 17, lambda r: r.answered_at),
+    Column("question_id", 14, lambda r: r.question_id),
+    Column("question", 40, lambda r: r.question, wrap=True),
+    Column("answer", 60, lambda r: r.answer, wrap=True),
+    Column("button", 16, lambda r: r.button),
+    Column("skipped", 9, lambda r: r.skipped),
+    Column("language", 9, lambda r: r.language),
+    Column("source", 16, lambda r: r.source),
+    Column("age_band", 10, lambda r: r.age_band),
+    Column("area", 14, lambda r: r.area),
+    Column("finished", 9, lambda r: r.finished),
+    Column("predicted_themes", 24, lambda r: join_themes(r.predicted_themes)),
+    Column("confidence", 11, lambda r: r.confidence),
+    Column("model_version", 16, lambda r: r.model_version),
+    Column("confirmed_themes", 24, lambda r: join_themes(r.confirmed_themes)),
+    Column("staff_themes", 24, lambda r: join_themes(r.staff_themes)),
+    Column("distress", 9, lambda r: r.distress),
+)
+HEADERS = tuple(column.header for column in COLUMNS)
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CsvStyle:
+    """How the CSV is written.
+
+    The default opens correctly when double-clicked in Excel with Belgian
+    (Dutch or French) regional settings: those use ';' as list separator and
+    ',' as decimal mark, and Excel only reads UTF-8 when the file starts with
+    a byte-order mark. ``CsvStyle.standard()`` is RFC 4180 for other tools.
+    """
+
+    delimiter: str = ";"
+    byte_order_mark: bool = True
+
+    @classmethod
+    def standard(cls) -> CsvStyle:
+        """Comma-separated UTF-8 without BOM."""
+        return cls(delimiter=",", byte_order_mark=False)
+
+    @property
+    def decimal_comma(self) -> bool:
+        """A ';' file is for Excel in Belgium, which writes 0,83."""
+        return self.delimiter == ";"
+
+
+def _csv_value(value: Any, style: CsvStyle) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if isinstance(value, float):
+        text = f"{value:.3f}"
+        return text.replace(".", ",") if style.decimal_comma else text
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, int):
+        return str(value)
+    return neutralised(str(value))
+
+
+def write_csv(rows: Iterable[TranscriptRow], path: Path, style: CsvStyle = CsvStyle()) -> int:
+    """One line per answer; returns how many."""
+    count = 0
+    with private_output(path) as partial:
+        encoding = "utf-8-sig" if style.byte_order_mark else "utf-8"
+        with partial.open("w", encoding=encoding, newline="") as stream:
+            writer = csv.writer(stream, delimiter=style.delimiter, lineterminator="\r\n")
+            writer.writerow(HEADERS)
+            for row in rows:
+                writer.writerow([_csv_value(column.value(row), style) for column in COLUMNS])
+                count += 1
+    return count
+
+
+# --- JSONL ------------------------------------------------------------------------------
+
+
+def jsonl_record(row: TranscriptRow) -> dict[str, Any]:
+    """One answer as a JSON object (the export's JSONL contract)."""
+    return {
+        "pseudonym": row.pseudonym,
+        "participation": row.participation,
+        "answer_id": row.answer_id,
+        "answered_at": row.answered_at.isoformat(timespec="seconds"),
+        "question_id": row.question_id,
+        "question": row.question,
+        "answer": row.answer,
+        "button": row.button or None,
+        "skipped": row.skipped,
+        "language": row.language,
+        "source": row.source or None,
+        "age_band": row.age_band or None,
+        "area": row.area or None,
+        "finished": row.finished,
+        "predicted_themes": list(row.predicted_themes),
+        "scores": dict(row.predicted_scores),
+        "confidence": row.confidence,
+        "model_version": row.model_version or None,
+        "confirmed_themes": list(row.confirmed_themes)
+        if row.confirmed_themes is not None
+        else None,
+        "staff_themes": list(row.staff_themes) if row.staff_themes is not None else None,
+        "distress": row.distress,
+    }
+
+
+def write_jsonl(rows: Iterable[TranscriptRow], path: Path) -> int:
+    """One JSON object per line, UTF-8; returns how many."""
+    count = 0
+    with private_output(path) as partial, partial.open("w", encoding="utf-8") as stream:
+        for row in rows:
+            stream.write(json.dumps(jsonl_record(row), ensure_ascii=False))
+            stream.write("\n")
+            count += 1
+    return count
+
+
+# --- XLSX -------------------------------------------------------------------------------
+
+
+class _Formats:
+    """XlsxWriter formats, made once per workbook."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.workbook = workbook
+        self.header = workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1})
+        self.when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.score = workbook.add_format({"num_format": "0.00"})
+        self._text: dict[tuple[bool, bool], Format] = {}
+
+    def text(self, *, wrap: bool, quote: bool) -> Format:
+        """Text cells; ``quote`` marks a formula-like text as text (Excel's leading ')."""
+        key = (wrap, quote)
+        if key not in self._text:
+            properties: dict[str, Any] = {"valign": "top"}
+            if wrap:
+                properties["text_wrap"] = True
+            if quote:
+                properties["quote_prefix"] = True
+            self._text[key] = self.workbook.add_format(properties)
+        return self._text[key]
+
+
+def _write_cell(
+    sheet: Worksheet, line: int, column: int, value: Any, formats: _Formats, *, wrap: bool
+) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(line, column, value)
+    elif isinstance(value, datetime):
+        sheet.write_datetime(line, column, value.replace(tzinfo=None), formats.when)
+    elif isinstance(value, float):
+        sheet.write_number(line, column, value, formats.score)
+    elif isinstance(value, int):
+        sheet.write_number(line, column, value)
+    else:
+        text = str(value)
+        # Written as a string, never a formula; the quote prefix keeps it text
+        # even when a staff member edits the cell later.
+        sheet.write_string(line, column, text, formats.text(wrap=wrap, quote=is_formula_like(text)))
+
+
+def _header(sheet: Worksheet, headers: Sequence[str], formats: _Formats) -> None:
+    for column, header in enumerate(headers):
+        sheet.write_string(0, column, header, formats.header)
+    sheet.freeze_panes(1, 0)
+
+
+def write_xlsx(rows: Iterable[TranscriptRow], path: Path, themes: Sequence[ThemeInfo]) -> int:
+    """Transcripts, participants and themes sheets; returns the number of answers."""
+    summaries: dict[str, ParticipantSummary] = {}
+    with private_output(path) as partial:
+        # constant_memory: each row goes to disk as soon as the next one starts.
+        workbook = xlsxwriter.Workbook(
+            str(partial),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        formats = _Formats(workbook)
+        transcripts = workbook.add_worksheet(TRANSCRIPTS_SHEET)
+        participants = workbook.add_worksheet(PARTICIPANTS_SHEET)
+        theme_sheet = workbook.add_worksheet(THEMES_SHEET)
+
+        headers = [*HEADERS, STAFF_THEMES_AT_EXPORT]
+        for index, column in enumerate(COLUMNS):
+            transcripts.set_column(index, index, column.width)
+        hidden = len(COLUMNS)
+        transcripts.set_column(hidden, hidden, 20, None, {"hidden": True})
+        _header(transcripts, headers, formats)
+        staff_column = HEADERS.index("staff_themes")
+        line = 0
+        for row in rows:
+            line += 1
+            for index, column in enumerate(COLUMNS):
+                _write_cell(transcripts, line, index, column.value(row), formats, wrap=column.wrap)
+            _write_cell(
+                transcripts, line, hidden, join_themes(row.staff_themes), formats, wrap=False
+            )
+            summaries.setdefault(row.pseudonym, ParticipantSummary(row.pseudonym)).add(row)
+        last = max(line, 1)
+        transcripts.autofilter(0, 0, last, len(COLUMNS) - 1)
+        transcripts.data_validation(
+            1,
+            staff_column,
+            max(line, 1000),
+            staff_column,
+            {
+                "validate": "list",
+                "source": f"={THEMES_SHEET}!$A$2:$A${len(themes) + 1}",
+                # Several themes are allowed ("cost, transport"): warn, do not refuse.
+                "error_type": "information",
+                "input_title": "Thema's volgens het team",
+                "input_message": "Kies een thema, of typ er meerdere met komma's.",
+                "error_title": "Onbekend thema?",
+                "error_message": "Gebruik thema-id's uit het blad 'themes', "
+                "gescheiden door komma's. `jeugdstem labels import` controleert ze.",
+            },
+        )
+        _write_participants(participants, summaries.values(), formats)
+        _write_themes(theme_sheet, themes, formats)
+        workbook.close()
+    return line
+
+
+PARTICIPANT_HEADERS = (
+    "pseudonym",
+    "language",
+    "participations",
+    "sources",
+    "age_band",
+    "area",
+    "answers",
+    "finished",
+    "first_answer",
+    "last_answer",
+    "themes",
+)
+_PARTICIPANT_WIDTHS = (14, 9, 13, 20, 10, 14, 9, 9, 17, 17, 40)
+
+
+def _write_participants(
+    sheet: Worksheet, summaries: Iterable[ParticipantSummary], formats: _Formats
+) -> None:
+    for index, width in enumerate(_PARTICIPANT_WIDTHS):
+        sheet.set_column(index, index, width)
+    _header(sheet, PARTICIPANT_HEADERS, formats)
+    line = 0
+    for summary in summaries:
+        line += 1
+        values: list[Any] = [
+            summary.pseudonym,
+            summary.language,
+            len(summary.participations),
+            ", ".join(sorted(summary.sources)),
+            summary.age_band,
+            summary.area,
+            summary.answers,
+            summary.finished,
+            summary.first_answer,
+            summary.last_answer,
+            summary.theme_list,
+        ]
+        for column, value in enumerate(values):
+            _write_cell(sheet, line, column, value, formats, wrap=False)
+    sheet.autofilter(0, 0, max(line, 1), len(PARTICIPANT_HEADERS) - 1)
+
+
+def _write_themes(sheet: Worksheet, themes: Sequence[ThemeInfo], formats: _Formats) -> None:
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 1, 36)
+    sheet.set_column(2, 2, 80)
+    _header(sheet, ("id", "label", "description"), formats)
+    for line, theme in enumerate(themes, start=1):
+        for column, value in enumerate((theme.id, theme.label, theme.description)):
+            _write_cell(sheet, line, column, value, formats, wrap=column == 2)
