@@ -7,6 +7,8 @@ import asyncio
 import typer
 
 from bot.cli_support import fail_config, load_config, load_settings, open_database
+from bot.demo_cli import demo
+from bot.export_cli import export, labels_app
 from bot.logs import configure_logging
 from bot.nlu_cli import nlu_app
 from bot.privacy_cli import privacy_app
@@ -23,6 +25,9 @@ app = typer.Typer(
 )
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(labels_app, name="labels")
+app.command()(export)
+app.command()(demo)
 
 NO_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot cannot log in to Telegram.

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from enum import StrEnum
@@ -26,12 +27,15 @@ from bot.runtime import config_dir
 from bot.settings import Settings
 from bot.survey import Survey
 from nlu.classifier import NluUnavailable, Prediction, ThemeService
-from nlu.data import TRAIN_DIR, TrainingDataError
+from nlu.data import TRAIN_DIR, Example, TrainingDataError, merge_examples, to_rasa_yaml
 from nlu.distress import DistressDetector
 from nlu.evaluation import Evaluation, confusion_chart, evaluate, load_labelled
 from nlu.rasa import MODEL_NAME, RasaClassifier, rasa_environment, serve_command, train_command
-from nlu.service import builtin_classifier, theme_service
+from nlu.redact import redact
+from nlu.service import builtin_classifier, labelled_count, theme_service, training_examples
+from reports.labels import GoldSet, gold_examples
 from storage import repository as repo
+from storage.database import sqlite_file
 
 nlu_app = typer.Typer(
     help="Barrier-theme classification: train, predict, evaluate, reclassify, serve.",
@@ -115,26 +119,55 @@ def _service(survey: Survey, settings: Settings, backend: Backend) -> ThemeServi
     return service
 
 
+LABELS_OPTION = typer.Option(
+    True,
+    "--labels/--no-labels",
+    help="Also learn from answers labelled by staff (`jeugdstem labels import`) and confirmed "
+    "by young people; staff win where they disagree.",
+)
+
+
+def _people_labels(settings: Settings) -> GoldSet:
+    """Labelled answers from the database, or none when there is no database yet."""
+    file = sqlite_file(settings.database_url)
+    if file is not None and not file.exists():
+        return GoldSet()  # training must not create an empty database as a side effect
+    database = open_database(settings)
+    try:
+        with database.snapshot() as session:
+            return gold_examples(repo.gold_records(session))
+    finally:
+        database.dispose()
+
+
 @nlu_app.command()
-def train(backend: Backend | None = BACKEND_OPTION) -> None:
-    """Train a backend on nlu/data/train (the built-in one in seconds, Rasa in minutes)."""
+def train(backend: Backend | None = BACKEND_OPTION, labels: bool = LABELS_OPTION) -> None:
+    """Train a backend on nlu/data/train plus people's labels (built-in: seconds, Rasa: minutes)."""
     settings = load_settings()
     configure_logging("WARNING")  # the progress bar and the summary say it all
     survey = load_config(settings)
     chosen = _backend(survey, backend)
     started = time.perf_counter()
+    try:
+        shipped = training_examples(survey.theme_ids)
+    except TrainingDataError as error:
+        fail_config(error)
+    gold = _people_labels(settings) if labels else GoldSet()
+    err.print(
+        f"training on {len(shipped)} examples from {TRAIN_DIR.name}/ and "
+        f"{len(gold.examples)} labelled answers ({gold.staff} by staff, {gold.confirmed} "
+        f"confirmed by young people; {gold.disagreements} disagreements, staff won)"
+    )
     if chosen is Backend.builtin:
         with _progress() as progress:
             task = progress.add_task("training the built-in classifier", total=1)
-            try:
-                model = builtin_classifier(
-                    config_dir(settings) / survey.nlu.model_dir,
-                    survey.theme_ids,
-                    survey.nlu.threshold,
-                    retrain=True,
-                )
-            except TrainingDataError as error:
-                fail_config(error)
+            model = builtin_classifier(
+                config_dir(settings) / survey.nlu.model_dir,
+                survey.theme_ids,
+                survey.nlu.threshold,
+                retrain=True,
+                labelled=gold.examples,
+            )
             progress.advance(task)
         err.print(f"trained {model.version} in {time.perf_counter() - started:.1f} s")
         return
@@ -144,20 +177,18 @@ def train(backend: Backend | None = BACKEND_OPTION) -> None:
             f"Rasa is not installed at {executable}. Set it up with:  make setup-rasa", err=True
         )
         raise typer.Exit(1)
-    # Rasa checks the data itself; ours checks it first so errors name file and line.
-    try:
-        from nlu.data import load_dir
-
-        load_dir(TRAIN_DIR, survey.theme_ids)
-    except TrainingDataError as error:
-        fail_config(error)
     out.mkdir(parents=True, exist_ok=True)
-    # Rasa draws its own progress bar per epoch. The command is built from config.yml's paths.
-    result = subprocess.run(  # noqa: S603
-        train_command(executable, pipeline, TRAIN_DIR, out),
-        env=rasa_environment(),
-        check=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="jeugdstem-rasa-data-") as folder:
+        # Rasa reads one merged file, so a person's label replaces a shipped example
+        # with the same words instead of contradicting it. The folder is 0700.
+        data = Path(folder) / "nlu.yml"
+        data.write_text(to_rasa_yaml(merge_examples(shipped, gold.examples)), encoding="utf-8")
+        # Rasa draws its own progress bar per epoch. The command is built from config.yml.
+        result = subprocess.run(  # noqa: S603
+            train_command(executable, pipeline, data, out),
+            env=rasa_environment(),
+            check=False,
+        )
     if result.returncode != 0:
         typer.echo(f"rasa train nlu failed with exit code {result.returncode}", err=True)
         raise typer.Exit(1)
@@ -252,11 +283,19 @@ def predict(backend: Backend | None = BACKEND_OPTION) -> None:
 @nlu_app.command("evaluate")
 def evaluate_command(
     file: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
             help='Labelled answers: JSONL {"text","themes"}, or Rasa YAML (file or folder).'
         ),
-    ],
+    ] = None,
+    gold: Annotated[
+        bool,
+        typer.Option(
+            "--gold",
+            help="Compare with the labels staff gave in the database (`jeugdstem labels "
+            "import`) instead of a file: does the classifier deserve trust?",
+        ),
+    ] = False,
     backend: Backend | None = BACKEND_OPTION,
     chart: Annotated[Path, typer.Option(help="Where to write the confusion chart.")] = Path(
         "confusion.png"
@@ -267,10 +306,23 @@ def evaluate_command(
     settings = load_settings()
     configure_logging("WARNING")
     survey = load_config(settings)
-    try:
-        examples = load_labelled(file, survey.theme_ids)
-    except TrainingDataError as error:
-        fail_config(error)
+    if (file is None) == (not gold):
+        raise typer.BadParameter("give a labelled FILE, or --gold (not both)")
+    if gold:
+        examples = _staff_labelled(settings)
+        if not examples:
+            typer.echo(
+                "No staff labels yet: import a reviewed export first "
+                "(jeugdstem labels import FILE.xlsx).",
+                err=True,
+            )
+            raise typer.Exit(1)
+    else:
+        assert file is not None
+        try:
+            examples = load_labelled(file, survey.theme_ids)
+        except TrainingDataError as error:
+            fail_config(error)
     chosen = _backend(survey, backend)
     service = _service(survey, settings, chosen)
 
@@ -293,6 +345,13 @@ def evaluate_command(
         raise typer.Exit(1) from error
     result = evaluate(examples, predictions, survey.theme_ids, worst=worst)
     _print_evaluation(result, service.version)
+    if gold:
+        learned = labelled_count(config_dir(settings) / survey.nlu.model_dir)
+        if chosen is Backend.builtin and learned:
+            err.print(
+                f"note: this model was trained with {learned} labelled answers, so it has seen "
+                "many of these; agreement on new answers will be lower."
+            )
     confusion_chart(
         examples,
         predictions,
@@ -301,6 +360,19 @@ def evaluate_command(
         title=f"Thema's: juist tegenover voorspeld ({chosen.value}, {len(examples)} antwoorden)",
     )
     err.print(f"confusion chart: {chart}")
+
+
+def _staff_labelled(settings: Settings) -> list[Example]:
+    """Answers staff labelled, as they were typed (the classifier saw them that way)."""
+    database = open_database(settings)
+    try:
+        with database.snapshot() as session:
+            return [
+                Example(record.text, tuple(sorted(record.staff_themes or ())))
+                for record in repo.gold_records(session, staff_only=True)
+            ]
+    finally:
+        database.dispose()
 
 
 def _print_evaluation(result: Evaluation, version: str) -> None:
@@ -326,7 +398,7 @@ def _print_evaluation(result: Evaluation, version: str) -> None:
         for mistake in result.worst:
             console.print(
                 f"  {mistake.confidence:.2f}  expected {','.join(mistake.expected) or '-'}"
-                f"  got {','.join(mistake.predicted) or '-'}  {mistake.text!r}",
+                f"  got {','.join(mistake.predicted) or '-'}  {redact(mistake.text)!r}",
                 markup=False,
                 highlight=False,
             )

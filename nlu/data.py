@@ -99,3 +99,42 @@ def load_dir(folder: Path, known_themes: Iterable[str]) -> list[Example]:
     if not files:
         raise TrainingDataError(f"{folder}: no .yml training files")
     return [example for path in files for example in load_file(path, known)]
+
+
+def intent_of(themes: Iterable[str]) -> str:
+    """('cost', 'transport') -> 'cost+transport'; () -> 'noise'."""
+    ordered = sorted(set(themes))
+    return "+".join(ordered) if ordered else NOISE
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def merge_examples(base: Iterable[Example], extra: Iterable[Example]) -> list[Example]:
+    """``base`` plus ``extra``; where both hold the same text, ``extra``'s label wins.
+
+    Used to put labels from people (staff, young people) on top of the
+    shipped training data: a person's judgement of a real answer outranks a
+    written example that happens to read the same.
+    """
+    extra = list(extra)
+    overridden = {_same_text(example.text) for example in extra}
+    kept = [example for example in base if _same_text(example.text) not in overridden]
+    return kept + extra
+
+
+def to_rasa_yaml(examples: Iterable[Example], header: str = "") -> str:
+    """Examples as a Rasa NLU YAML document, intents and texts in a stable order."""
+    by_intent: dict[str, set[str]] = {}
+    for example in examples:
+        # One line per example in Rasa's block format; "](" would read as an entity annotation.
+        text = " ".join(example.text.split()).replace("](", "] (")
+        if text:
+            by_intent.setdefault(intent_of(example.themes), set()).add(text)
+    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    lines += ['version: "3.1"', "nlu:"]
+    for intent in sorted(by_intent):
+        lines += [f"- intent: {intent}", "  examples: |"]
+        lines += [f"    - {text}" for text in sorted(by_intent[intent])]
+    return "\n".join(lines) + "\n"

@@ -23,7 +23,7 @@ import structlog
 from nlu import builtin as builtin_module
 from nlu.builtin import BuiltinClassifier
 from nlu.classifier import NluUnavailable, Prediction, ThemeService
-from nlu.data import TRAIN_DIR, Example, load_dir
+from nlu.data import TRAIN_DIR, Example, load_dir, merge_examples
 from nlu.distress import Distress, DistressDetector
 from nlu.insults import is_insult_to_bot
 from nlu.rasa import RasaClassifier
@@ -67,24 +67,35 @@ def _training_digest(examples: Sequence[Example], themes: Sequence[str], thresho
 
 
 def builtin_classifier(
-    model_dir: Path, themes: Sequence[str], threshold: float, *, retrain: bool = False
+    model_dir: Path,
+    themes: Sequence[str],
+    threshold: float,
+    *,
+    retrain: bool = False,
+    labelled: Sequence[Example] = (),
 ) -> BuiltinClassifier:
     """The saved built-in model, trained (seconds) and saved first if missing or out of date.
 
-    A digest of training data, themes, threshold and the classifier's code is
-    saved beside the model, so editing ``nlu/data/train`` (or config.yml's
-    themes) and restarting the bot retrains it.
+    A digest of the shipped training data, themes, threshold and the
+    classifier's code is saved beside the model, so editing ``nlu/data/train``
+    (or config.yml's themes) and restarting the bot retrains it.
+
+    ``labelled`` are answers labelled by people (staff, young people), trained
+    on top of the shipped data when ``jeugdstem nlu train`` asks for it. A
+    model trained with them stays in use as long as the shipped data is
+    unchanged: the bot never trades it for one without them on restart.
     """
-    examples = training_examples(themes)
-    digest = _training_digest(examples, themes, threshold)
+    shipped = training_examples(themes)
+    digest = _training_digest(shipped, themes, threshold)
     path = model_dir / BUILTIN_MODEL
     stamp = path.with_suffix(".digest")
     if path.exists() and stamp.exists() and not retrain:
         try:
-            if stamp.read_text(encoding="utf-8").strip() == digest:
+            if _stamped_digest(stamp) == digest:
                 return BuiltinClassifier.load(path)
         except (OSError, ValueError, KeyError, EOFError, AttributeError) as error:
             log.warning("nlu.model_unreadable", error=type(error).__name__)
+    examples = merge_examples(shipped, labelled)
     started = time.perf_counter()
     model = BuiltinClassifier.train(examples, themes, threshold=threshold)
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -93,16 +104,36 @@ def builtin_classifier(
     model.save(partial)
     os.replace(partial, path)
     partial_stamp = model_dir / f".builtin.digest.{os.getpid()}"
-    partial_stamp.write_text(digest, encoding="utf-8")
+    partial_stamp.write_text(
+        json.dumps({"shipped": digest, "labelled": len(labelled)}), encoding="utf-8"
+    )
     os.replace(partial_stamp, stamp)
     log.info(
         "nlu.trained",
         backend="builtin",
         version=model.version,
         examples=len(examples),
+        labelled=len(labelled),
         seconds=round(time.perf_counter() - started, 1),
     )
     return model
+
+
+def _stamped_digest(stamp: Path) -> str:
+    """The shipped-data digest a saved model was trained from (older stamps hold it bare)."""
+    content = stamp.read_text(encoding="utf-8").strip()
+    if content.startswith("{"):
+        return str(json.loads(content)["shipped"])
+    return content
+
+
+def labelled_count(model_dir: Path) -> int:
+    """How many people-labelled answers the saved built-in model was trained with."""
+    try:
+        content = (model_dir / BUILTIN_MODEL).with_suffix(".digest").read_text(encoding="utf-8")
+        return int(json.loads(content).get("labelled", 0)) if content.startswith("{") else 0
+    except (OSError, ValueError, AttributeError):
+        return 0
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any constant will do: it only has to be the same in every worker.
 _MIGRATION_LOCK_ID = 7_418_505
 _POSTGRES_THREADS = 4
+# Execution option that marks a connection as a read-only snapshot (see Database.snapshot).
+_SNAPSHOT = "jeugdstem_snapshot"
 
 T = TypeVar("T")
 
@@ -72,7 +74,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(_SNAPSHOT):
+            # A reader: WAL gives it a snapshot and writers carry on beside it.
+            connection.exec_driver_sql("BEGIN DEFERRED")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _create_private_file(database: str | None) -> None:
@@ -138,6 +144,24 @@ class Database:
             )
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._run_in_transaction, work)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read-only session on one consistent snapshot, for long reads such as exports.
+
+        It never holds a write lock, so the bot keeps storing answers while a
+        100,000-row export streams out (SQLite WAL reader; PostgreSQL
+        REPEATABLE READ READ ONLY).
+        """
+        with self.engine.connect() as connection:
+            if self.dialect == "sqlite":
+                connection.execution_options(**{_SNAPSHOT: True})
+            else:
+                connection.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
+            with connection.begin(), Session(bind=connection) as session:
+                yield session
 
     def _run_in_transaction(self, work: Callable[[Session], T]) -> T:
         with self.transaction() as session:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, func, inspect, select
+from sqlalchemy.orm import Session
 
-from storage import Base, Database
+from storage import Base, Database, Participant
 
 
 def _differences(connection: Connection) -> list[object]:
@@ -37,3 +39,26 @@ def test_a_new_sqlite_file_is_private(tmp_path: Path) -> None:
     database.dispose()
     for file in path.parent.iterdir():
         assert file.stat().st_mode & 0o077 == 0, f"{file.name} is readable by others"
+
+
+def test_a_snapshot_reader_never_blocks_writers_and_sees_one_moment(database: Database) -> None:
+    """An export streams for seconds; the bot must keep storing answers meanwhile."""
+    with database.transaction() as session:
+        session.add(Participant(pseudonym="a" * 64, language="nl"))
+    other = Database(database.url.render_as_string(hide_password=False))
+    try:
+        with database.snapshot() as reader:
+            assert _count(reader) == 1
+            started = time.perf_counter()
+            with other.transaction() as writer:  # would wait for the reader under BEGIN IMMEDIATE
+                writer.add(Participant(pseudonym="b" * 64, language="nl"))
+            assert time.perf_counter() - started < 5
+            assert _count(reader) == 1  # still the moment the export started
+        with database.snapshot() as reader:
+            assert _count(reader) == 2
+    finally:
+        other.dispose()
+
+
+def _count(session: Session) -> int:
+    return int(session.execute(select(func.count(Participant.id))).scalar_one())

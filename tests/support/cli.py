@@ -1,0 +1,57 @@
+"""Run the real `jeugdstem` command the way a staff member's shell would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the command did."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_jeugdstem(
+    database_url: str,
+    *args: str,
+    config: Path = REPO / "config.yml",
+    cwd: Path = REPO,
+    stdin: str = "",
+    timeout: float = 300,
+) -> Result:
+    """`python -m bot <args>` with only the settings a deployment would give it."""
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "JEUGDSTEM_", "DATABASE_"))
+    }
+    environment.update(
+        JEUGDSTEM_CONFIG=str(config),
+        JEUGDSTEM_SECRET="cli-test-secret",
+        DATABASE_URL=database_url,
+        PYTHONIOENCODING="utf-8",
+        COLUMNS="200",  # rich wraps error messages at the terminal width
+    )
+    completed = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=str(cwd),
+        env=environment,
+        input=stdin.encode("utf-8"),
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
+    return Result(
+        completed.returncode,
+        completed.stdout.decode("utf-8"),
+        completed.stderr.decode("utf-8"),
+    )
