@@ -1,7 +1,7 @@
 # Jeugdstem developer commands. The two that matter:
 #   make chat   set up .venv and take the survey in this terminal (SQLite, built-in NLU, no token)
-#   make test   set up .venv, .venv-rasa and PostgreSQL binaries, then lint, type-check and
-#               run every test (the Rasa server and PostgreSQL are started by the tests)
+#   make test   set up .venv, .venv-rasa, PostgreSQL binaries and Chromium, then lint,
+#               type-check and run every test (the tests start Rasa, PostgreSQL and Chromium)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -40,6 +40,7 @@ typecheck: setup
 
 pytest: setup setup-rasa
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(BIN)/pytest
 
 test: lint typecheck pytest

@@ -6,6 +6,8 @@ from typing import NoReturn
 
 import typer
 from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import Settings
@@ -58,3 +60,15 @@ def open_database(settings: Settings) -> Database:
         )
         raise typer.Exit(1) from error
     return database
+
+
+def progress_bar() -> Progress:
+    """A progress bar on stderr: stdout may carry a command's JSONL."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )

@@ -10,9 +10,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 
-from bot.cli_support import load_config, load_settings, open_database
+from bot.cli_support import load_config, load_settings, open_database, progress_bar
 from bot.logs import configure_logging
 from bot.survey import Survey
 from nlu.data import to_rasa_yaml
@@ -84,17 +84,6 @@ def question_texts(survey: Survey) -> dict[str, str]:
     return {
         q.id: q.text.get(STAFF_LANGUAGE) or next(iter(q.text.values())) for q in survey.questions
     }
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    )
 
 
 def _counted(
@@ -173,7 +162,7 @@ def export(
     builder = TranscriptBuilder(question_texts(survey), wanted_themes)
     themes = theme_infos(survey)
     try:
-        with database.snapshot() as session, _progress() as progress:
+        with database.snapshot() as session, progress_bar() as progress:
             total = repo.count_transcript_rows(session, filters)
             records = repo.transcript_rows(session, filters)
             rows = _counted(builder.rows(records), progress, total)

@@ -17,11 +17,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from bot.cli_support import fail_config, load_config, load_settings, open_database
+from bot.cli_support import fail_config, load_config, load_settings, open_database, progress_bar
 from bot.logs import configure_logging
 from bot.runtime import config_dir
 from bot.settings import Settings
@@ -56,17 +55,6 @@ class Backend(StrEnum):
 BACKEND_OPTION = typer.Option(
     None, "--backend", help="builtin or rasa (default: nlu.backend in config.yml)"
 )
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    )
 
 
 def _backend(survey: Survey, chosen: Backend | None) -> Backend:
@@ -159,7 +147,7 @@ def train(backend: Backend | None = BACKEND_OPTION, labels: bool = LABELS_OPTION
         f"confirmed by young people; {gold.disagreements} disagreements, staff won)"
     )
     if chosen is Backend.builtin:
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("training the built-in classifier", total=1)
             model = builtin_classifier(
                 config_dir(settings) / survey.nlu.model_dir,
@@ -329,7 +317,7 @@ def evaluate_command(
     async def classify_all() -> list[Prediction]:
         predictions = []
         try:
-            with _progress() as progress:
+            with progress_bar() as progress:
                 task = progress.add_task(f"classifying with {chosen.value}", total=len(examples))
                 for example in examples:
                     predictions.append(await service.classify(example.text))
@@ -430,7 +418,7 @@ def reclassify(
             total = await database.run(
                 lambda s: repo.count_to_classify(s, version if stale else None)
             )
-            with _progress() as progress:
+            with progress_bar() as progress:
                 task = progress.add_task("classifying stored answers", total=total)
                 while True:
                     pending = await database.run(partial(_next_batch, after=last_id, **options))

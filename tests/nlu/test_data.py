@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 from bot.survey import Survey
-from nlu.data import NOISE, TEST_DIR, TRAIN_DIR, TrainingDataError, load_dir, load_file
+from nlu.data import (
+    NOISE,
+    TEST_DIR,
+    TRAIN_DIR,
+    Example,
+    TrainingDataError,
+    load_dir,
+    load_file,
+    merge_examples,
+    to_rasa_yaml,
+)
 
 
 def theme_ids(survey: Survey) -> list[str]:
@@ -75,4 +85,28 @@ def test_multi_intents_and_noise(tmp_path: Path) -> None:
     assert [(e.text, e.themes) for e in examples] == [
         ("ver en duur", ("cost", "transport")),
         ("hallo", ()),
+    ]
+
+
+def test_people_labels_replace_shipped_examples_with_the_same_words() -> None:
+    shipped = [Example("Te duur", ("cost",)), Example("geen bus", ("transport",))]
+    people = [Example("te  duur", ("cost", "time"))]
+    assert merge_examples(shipped, people) == [
+        Example("geen bus", ("transport",)),
+        Example("te  duur", ("cost", "time")),
+    ]
+
+
+def test_rasa_yaml_round_trips_and_cannot_smuggle_entity_markup(tmp_path: Path) -> None:
+    examples = [
+        Example("te duur: 10€ # per maand", ("transport", "cost")),
+        Example("bel [naam](person) eens", ("information",)),
+        Example("idk\nwhatever", ()),
+    ]
+    path = tmp_path / "gold.yml"
+    path.write_text(to_rasa_yaml(examples, "from staff"), encoding="utf-8")
+    assert load_file(path, ["cost", "transport", "information"]) == [
+        Example("te duur: 10€ # per maand", ("cost", "transport")),
+        Example("bel [naam] (person) eens", ("information",)),
+        Example("idk whatever", ()),
     ]
