@@ -62,13 +62,15 @@ def open_database(settings: Settings) -> Database:
     return database
 
 
-def progress_bar() -> Progress:
-    """A progress bar on stderr: stdout may carry a command's JSONL."""
+def progress_bar(*, transient: bool = False) -> Progress:
+    """A progress bar on stderr (stdout may carry a command's JSONL), drawn only on a terminal."""
+    console = Console(stderr=True)
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=False,
+        console=console,
+        transient=transient,
+        disable=not console.is_terminal,
     )

@@ -156,6 +156,17 @@ class TelegramSettings(_Model):
     connection_pool_size: int = Field(default=16, ge=1, le=256)
 
 
+class ReportSettings(_Model):
+    """The findings report (`jeugdstem report`)."""
+
+    # Cells counting fewer participants than this show "< min_cell", so nobody is recognisable.
+    min_cell: int = Field(default=5, ge=1, le=100)
+    # Open questions that ask for ideas, not barriers: their answers are the proposed solutions.
+    solution_questions: tuple[Slug, ...] = ()
+    # An unconfirmed answer whose best theme scores below this is a candidate new signal.
+    low_confidence: float = Field(default=0.5, gt=0, le=1)
+
+
 # Messages the engine uses; a config that lacks one is rejected at start-up.
 MESSAGE_KEYS = (
     "welcome",
@@ -233,6 +244,7 @@ class Survey(_Model):
     messages: dict[str, Texts]
     themes: tuple[Theme, ...] = Field(min_length=1)
     nlu: NluSettings = NluSettings()
+    report: ReportSettings = ReportSettings()
 
     @property
     def theme_ids(self) -> list[str]:
@@ -338,6 +350,12 @@ def _check_survey(survey: Survey) -> list[Problem]:
             problems.append((("themes",), f"the theme {key!r} is required (no barrier / new one)"))
     if sum(q.type == "age_band" for q in survey.questions) > 1:
         problems.append((("questions",), "at most one age_band question"))
+    for index, question_id in enumerate(survey.report.solution_questions):
+        found = survey.question(question_id)
+        if found is None or found.type != "open":
+            problems.append(
+                (("report", "solution_questions", index), f"{question_id!r} is no open question")
+            )
 
     minimum = survey.privacy.minimum_age
     previous_max: int | None = None
