@@ -12,6 +12,7 @@ from bot.export_cli import export, labels_app
 from bot.logs import configure_logging
 from bot.nlu_cli import nlu_app
 from bot.privacy_cli import privacy_app
+from bot.report_cli import report
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.survey import ConfigError
@@ -28,6 +29,7 @@ app.add_typer(privacy_app, name="privacy")
 app.add_typer(labels_app, name="labels")
 app.command()(export)
 app.command()(demo)
+app.command()(report)
 
 NO_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot cannot log in to Telegram.

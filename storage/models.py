@@ -24,12 +24,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Python None is stored as SQL NULL, so "IS NULL" means "not set" (never JSON 'null').
+NullableJSON = JSON(none_as_null=True)
+
+
 class Base(DeclarativeBase):
-    # none_as_null: Python None is SQL NULL, so "IS NULL" means "not set" (not JSON 'null').
     type_annotation_map = {
         datetime: DateTime(timezone=True),
-        dict[str, Any]: JSON(none_as_null=True),
-        list[str]: JSON(none_as_null=True),
+        dict[str, Any]: NullableJSON,
+        list[str]: NullableJSON,
     }
 
 
@@ -131,16 +134,16 @@ class Answer(Base):
     edited_at: Mapped[datetime | None] = mapped_column()
 
     # Filled by the classifier (possibly later, if it was down).
-    themes: Mapped[list[str] | None] = mapped_column(JSON)
-    theme_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    themes: Mapped[list[str] | None] = mapped_column(NullableJSON)
+    theme_scores: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
     model_version: Mapped[str | None] = mapped_column(String(64))
     classified_at: Mapped[datetime | None] = mapped_column()
     # What the young person confirmed or picked in the conversation ([] = none fit).
-    confirmed_themes: Mapped[list[str] | None] = mapped_column(JSON)
+    confirmed_themes: Mapped[list[str] | None] = mapped_column(NullableJSON)
     confirmed_at: Mapped[datetime | None] = mapped_column()
     # What staff decided when reviewing the export ([] never: "none" is a theme id).
     # Staff labels win over both of the above when training the classifier.
-    staff_themes: Mapped[list[str] | None] = mapped_column(JSON)
+    staff_themes: Mapped[list[str] | None] = mapped_column(NullableJSON)
     staff_labelled_at: Mapped[datetime | None] = mapped_column()
     # A staff member's name or initials, as given to `jeugdstem labels import --by`.
     staff_labelled_by: Mapped[str | None] = mapped_column(String(80))

@@ -68,6 +68,10 @@ def test_a_staff_edit_is_stored_once_and_a_repeat_changes_nothing(
     assert labels[a["phone"]] == (None, None)  # emptied in the sheet: label removed
     assert labels[a["time"]] == (None, None)  # untouched rows stay as they were
     with database.transaction() as session:
+        # Removed means SQL NULL, not JSON 'null': training and reports ask "IS NOT NULL".
+        query = select(Answer.id).where(Answer.staff_themes.is_not(None))
+        assert sorted(session.execute(query).scalars()) == sorted([a["cost"], a["formula"]])
+    with database.transaction() as session:
         stamped = session.get(Answer, a["cost"])
         assert stamped is not None and stamped.staff_labelled_at is not None
         first_time = stamped.staff_labelled_at
