@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 # Re-install when the dependencies or their pins change.
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup setup-rasa chat run test lint typecheck pytest bench clean
+.PHONY: setup setup-rasa chat run test lint typecheck pytest audit bench clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,16 @@ pytest: setup setup-rasa
 
 test: lint typecheck pytest
 
+# Known vulnerabilities in the locked dependencies (constraints.txt), from PyPI's
+# advisory data. pip-audit lives in its own environment: it is a tool, not a dependency.
+# --strict: a package it could not check fails the audit rather than passing silently.
+AUDIT := .venv-audit
+audit:
+	test -x $(AUDIT)/bin/pip-audit || \
+		{ $(PYTHON) -m venv $(AUDIT) && $(AUDIT)/bin/python -m pip install --quiet 'pip-audit>=2.7'; }
+	$(AUDIT)/bin/pip-audit --requirement constraints.txt --no-deps --disable-pip --strict \
+		--vulnerability-service pypi --progress-spinner off
+
 bench: setup setup-rasa
 	bash scripts/ensure-postgres.sh
 	$(BIN)/python benchmarks/engine.py
@@ -52,4 +62,4 @@ bench: setup setup-rasa
 	$(BIN)/python benchmarks/nlu.py
 
 clean:
-	rm -rf $(VENV) .venv-rasa models .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .venv-rasa .venv-audit models .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -8,7 +8,7 @@ For each database it fills two throwaway databases with synthetic data
 with a fifth of both. It then runs the real command, `python -m bot export
 --format F -o OUT` with DATABASE_URL in its environment, once per format and
 database, one at a time, and prints wall time and the child's peak RSS (from
-the rusage that wait4 returns). If the export streams, peak RSS barely grows
+its VmHWM, sampled until it exits). If the export streams, peak RSS barely grows
 from the small database to the big one: the table prints that ratio, and the
 peak RSS of `jeugdstem export --help` as the cost of starting up at all. The
 targets of the exports issue are printed beside the figures, not asserted.
@@ -17,40 +17,22 @@ targets of the exports issue are printed beside the figures, not asserted.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import psycopg
-from sqlalchemy import make_url
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.demo import fill_demo  # noqa: E402
-from bot.survey import load_survey  # noqa: E402
-from storage import Database  # noqa: E402
+from benchmarks.commands import Run, fill, postgres_databases, run_jeugdstem  # noqa: E402
 from tests.support.postgres import PostgresServer  # noqa: E402
 
 # The exports issue: seconds for 100,000 answers.
 TARGETS = {"csv": 5.0, "jsonl": 5.0, "xlsx": 20.0}
+FORMATS = ("csv", "xlsx", "jsonl", "html")
 SMALL_SHARE = 5  # the small database holds a fifth of the big one
-
-
-@dataclass(frozen=True)
-class Run:
-    """One finished child process."""
-
-    seconds: float
-    cpu_seconds: float  # user + system: what the export cost, whatever else runs beside it
-    peak_rss_mb: float
-    returncode: int
-    log: str
 
 
 @dataclass(frozen=True)
@@ -63,43 +45,6 @@ class Row:
     run: Run
     output_mb: float
     rows: int | None  # lines of data in a CSV or JSONL file
-
-
-def environment(url: str) -> dict[str, str]:
-    """What a deployment gives the command: only our settings, none of the caller's."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "JEUGDSTEM_", "DATABASE_"))
-    }
-    env.update(
-        DATABASE_URL=url,
-        JEUGDSTEM_CONFIG=str(REPO / "config.yml"),
-        JEUGDSTEM_SECRET="bench-secret",
-        PYTHONIOENCODING="utf-8",
-    )
-    return env
-
-
-def jeugdstem(args: list[str], url: str, log: Path) -> Run:
-    """Run `python -m bot <args>` and measure it; output and errors go to ``log``."""
-    with log.open("wb") as out:
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "bot", *args],
-            cwd=str(REPO),
-            env=environment(url),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    # Linux reports ru_maxrss in kilobytes.
-    cpu = usage.ru_utime + usage.ru_stime
-    return Run(
-        seconds, cpu, usage.ru_maxrss / 1024, child.returncode, log.read_text("utf-8", "replace")
-    )
 
 
 def size_mb(path: Path) -> float:
@@ -118,42 +63,6 @@ def data_lines(path: Path, format: str) -> int | None:
     return lines - 1 if format == "csv" else lines
 
 
-def fill(url: str, participants: int, answers: int) -> float:
-    """Seconds to fill a fresh database with demo data."""
-    database = Database(url)
-    try:
-        database.migrate()
-        started = time.perf_counter()
-        fill_demo(
-            database,
-            load_survey(REPO / "config.yml"),
-            participants=participants,
-            answers=answers,
-        )
-        return time.perf_counter() - started
-    finally:
-        database.dispose()
-
-
-def formats(workdir: Path) -> list[str]:
-    """The formats `jeugdstem export --help` offers (html only once it exists)."""
-    run = jeugdstem(["export", "--help"], "sqlite://", workdir / "help.log")
-    if run.returncode != 0:
-        raise SystemExit(f"`jeugdstem export --help` failed:\n{run.log}")
-    return ["csv", "xlsx", "jsonl", *(["html"] if "html" in run.log else [])]
-
-
-def postgres_databases(server: PostgresServer, names: list[str]) -> list[str]:
-    """Fresh databases on the throwaway server, as URLs."""
-    with psycopg.connect(server.url, autocommit=True) as connection:
-        for name in names:
-            connection.execute(f"CREATE DATABASE {name}".encode())
-    return [
-        make_url(server.url).set(database=name).render_as_string(hide_password=False)
-        for name in names
-    ]
-
-
 def measure(
     database: str,
     urls: dict[int, str],
@@ -168,7 +77,7 @@ def measure(
             if format == "html":
                 output = workdir / f"{database}-{answers}-html"
             log = workdir / f"{database}-{answers}-{format}.log"
-            run = jeugdstem(["export", "--format", format, "-o", str(output)], url, log)
+            run = run_jeugdstem(["export", "--format", format, "-o", str(output)], url, log)
             if run.returncode != 0:
                 print(f"! {database} {format} {answers}: exit {run.returncode}\n{run.log[-2000:]}")
             rows.append(
@@ -220,8 +129,8 @@ def run(arguments: argparse.Namespace, workdir: Path) -> None:
         (arguments.participants, arguments.answers),
         (max(1, arguments.participants // SMALL_SHARE), arguments.answers // SMALL_SHARE),
     ]
-    wanted = formats(workdir)
-    baseline = jeugdstem(["export", "--help"], "sqlite://", workdir / "baseline.log")
+    wanted = list(FORMATS)
+    baseline = run_jeugdstem(["export", "--help"], "sqlite://", workdir / "baseline.log")
     rows: list[Row] = []
     fills: list[tuple[str, int, int, float]] = []
     for database in databases:

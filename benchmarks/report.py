@@ -6,8 +6,8 @@
 For each database it fills a throwaway database with synthetic data
 (bot/demo.py), then runs the real command, `python -m bot report -o OUT` (HTML
 with charts) and `--format md`, with DATABASE_URL in its environment, one at a
-time, and prints wall time and the child's peak RSS (from the rusage that
-wait4 returns). PostgreSQL is a throwaway server on loopback
+time, and prints wall time and the child's peak RSS (its VmHWM, sampled until
+it exits). PostgreSQL is a throwaway server on loopback
 (tests/support/postgres.py). The target of the report issue (30 s) is printed
 beside the figures, not asserted.
 """
@@ -15,91 +15,17 @@ beside the figures, not asserted.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
-
-import psycopg
-from sqlalchemy import make_url
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.demo import fill_demo  # noqa: E402
-from bot.survey import load_survey  # noqa: E402
-from storage import Database  # noqa: E402
+from benchmarks.commands import Run, fill, postgres_databases, run_jeugdstem  # noqa: E402
 from tests.support.postgres import PostgresServer  # noqa: E402
 
 TARGET_SECONDS = 30.0
-
-
-@dataclass(frozen=True)
-class Run:
-    """One finished child process."""
-
-    seconds: float
-    peak_rss_mb: float
-    returncode: int
-    log: str
-
-
-def environment(url: str) -> dict[str, str]:
-    """What a deployment gives the command: only our settings, none of the caller's."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "JEUGDSTEM_", "DATABASE_"))
-    }
-    env.update(
-        DATABASE_URL=url,
-        JEUGDSTEM_CONFIG=str(REPO / "config.yml"),
-        JEUGDSTEM_SECRET="bench-secret",
-        PYTHONIOENCODING="utf-8",
-    )
-    return env
-
-
-def jeugdstem(args: list[str], url: str, log: Path) -> Run:
-    """Run `python -m bot <args>` and measure it; output and errors go to ``log``."""
-    with log.open("wb") as out:
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "bot", *args],
-            cwd=str(REPO),
-            env=environment(url),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    # Linux reports ru_maxrss in kilobytes.
-    return Run(seconds, usage.ru_maxrss / 1024, child.returncode, log.read_text(errors="replace"))
-
-
-def fill(url: str, participants: int, answers: int) -> float:
-    """Seconds to fill a fresh database with demo data."""
-    database = Database(url)
-    try:
-        database.migrate()
-        started = time.perf_counter()
-        fill_demo(
-            database, load_survey(REPO / "config.yml"), participants=participants, answers=answers
-        )
-        return time.perf_counter() - started
-    finally:
-        database.dispose()
-
-
-def postgres_database(server: PostgresServer, name: str) -> str:
-    """A fresh database on the throwaway server, as a URL."""
-    with psycopg.connect(server.url, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}".encode())
-    return make_url(server.url).set(database=name).render_as_string(hide_password=False)
 
 
 def measure(database: str, url: str, workdir: Path) -> list[tuple[str, Run, float]]:
@@ -108,7 +34,7 @@ def measure(database: str, url: str, workdir: Path) -> list[tuple[str, Run, floa
     for format, suffix in (("html", "html"), ("md", "md")):
         output = workdir / f"{database}.{suffix}"
         log = workdir / f"{database}-{format}.log"
-        run = jeugdstem(["report", "--format", format, "-o", str(output)], url, log)
+        run = run_jeugdstem(["report", "--format", format, "-o", str(output)], url, log)
         if run.returncode != 0:
             print(f"! {database} {format}: exit {run.returncode}\n{run.log[-2000:]}")
         size = output.stat().st_size / 1e6 if output.exists() else 0.0
@@ -124,7 +50,7 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jeugdstem-report-bench-") as scratch:
         workdir = Path(scratch)
-        baseline = jeugdstem(["report", "--help"], "sqlite://", workdir / "help.log")
+        baseline = run_jeugdstem(["report", "--help"], "sqlite://", workdir / "help.log")
         rows: list[tuple[str, float, str, Run, float]] = []
         server: PostgresServer | None = None
         try:
@@ -133,7 +59,7 @@ def main() -> None:
                 databases.append(("sqlite", f"sqlite:///{workdir / 'bench.db'}"))
             if options.database in ("postgresql", "both"):
                 server = PostgresServer.start()
-                databases.append(("postgresql", postgres_database(server, "report_bench")))
+                databases.append(("postgresql", postgres_databases(server, ["report_bench"])[0]))
             for name, url in databases:
                 filled = fill(url, options.participants, options.answers)
                 for format, run, size in measure(name, url, workdir):

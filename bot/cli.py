@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,10 +14,12 @@ from bot.logs import configure_logging
 from bot.nlu_cli import nlu_app
 from bot.privacy_cli import privacy_app
 from bot.report_cli import report
-from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.survey import ConfigError
 from nlu.data import TrainingDataError
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 app = typer.Typer(
     help="Jeugdstem: a survey bot that asks young people in Kortrijk what holds them back.",
@@ -47,6 +50,8 @@ To try the survey without Telegram, run:  jeugdstem chat
 
 def _runtime(settings: Settings) -> Runtime:
     """Survey, database (schema migrated) and NLU ready to use, or a clear message and exit code."""
+    from bot.runtime import build_runtime  # the engine and NLU: only `run` and `chat` need them
+
     configure_logging(settings.jeugdstem_log_level)
     load_config(settings)  # reports config.yml's problems before anything else starts
     database = open_database(settings)

@@ -497,6 +497,8 @@ class _Turn:
                 repo.update_chat_link(
                     self.session, self.participant.id, incoming.chat_id, state.chat_link
                 )
+            # Whoever blocked the bot and writes again has unblocked it.
+            repo.mark_reachable(self.participant)
 
         response = self.dispatch(incoming.event)
         if self.distress:

@@ -29,6 +29,11 @@ def load_or_create_secret(configured: str | None, database_url: str) -> bytes:
     path = secret_path_for(database_url)
     if not path.exists():
         _create_secret_file(path)
+    if path.stat().st_mode & 0o077:
+        # Anyone who can read it can link pseudonyms back to Telegram ids they know.
+        raise ValueError(
+            f"{path} can be read by other users: run  chmod 600 {path}  (or set JEUGDSTEM_SECRET)"
+        )
     value = path.read_bytes().strip()
     if not value:
         raise ValueError(

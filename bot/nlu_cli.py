@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,19 +22,21 @@ from sqlalchemy.orm import Session
 
 from bot.cli_support import fail_config, load_config, load_settings, open_database, progress_bar
 from bot.logs import configure_logging
-from bot.runtime import config_dir
-from bot.settings import Settings
+from bot.settings import Settings, config_dir
 from bot.survey import Survey
 from nlu.classifier import NluUnavailable, Prediction, ThemeService
 from nlu.data import TRAIN_DIR, Example, TrainingDataError, merge_examples, to_rasa_yaml
-from nlu.distress import DistressDetector
-from nlu.evaluation import Evaluation, confusion_chart, evaluate, load_labelled
-from nlu.rasa import MODEL_NAME, RasaClassifier, rasa_environment, serve_command, train_command
 from nlu.redact import redact
-from nlu.service import builtin_classifier, labelled_count, theme_service, training_examples
 from reports.labels import GoldSet, gold_examples
 from storage import repository as repo
 from storage.database import sqlite_file
+
+if TYPE_CHECKING:
+    from nlu.evaluation import Evaluation
+
+# scikit-learn, matplotlib and aiohttp are imported inside the commands that use them:
+# every `jeugdstem` command loads this module, and `export` or `labels` should not wait
+# a second for libraries they never touch.
 
 nlu_app = typer.Typer(
     help="Barrier-theme classification: train, predict, evaluate, reclassify, serve.",
@@ -70,6 +72,9 @@ def _rasa_paths(survey: Survey, settings: Settings) -> tuple[Path, Path, Path]:
 
 def _service(survey: Survey, settings: Settings, backend: Backend) -> ThemeService:
     """The backend, ready to classify; exits with a clear message when it is not."""
+    from nlu.rasa import RasaClassifier
+    from nlu.service import theme_service
+
     nlu = survey.nlu
     if backend is Backend.builtin:
         try:
@@ -131,6 +136,9 @@ def _people_labels(settings: Settings) -> GoldSet:
 @nlu_app.command()
 def train(backend: Backend | None = BACKEND_OPTION, labels: bool = LABELS_OPTION) -> None:
     """Train a backend on nlu/data/train plus people's labels (built-in: seconds, Rasa: minutes)."""
+    from nlu.rasa import MODEL_NAME, rasa_environment, train_command
+    from nlu.service import builtin_classifier, training_examples
+
     settings = load_settings()
     configure_logging("WARNING")  # the progress bar and the summary say it all
     survey = load_config(settings)
@@ -188,6 +196,8 @@ def serve(
     port: int = typer.Option(5005, help="Port on 127.0.0.1 (match nlu.rasa.url in config.yml)."),
 ) -> None:
     """Start the Rasa server on 127.0.0.1 with the trained model (logs warnings only)."""
+    from nlu.rasa import MODEL_NAME, rasa_environment, serve_command
+
     settings = load_settings()
     survey = load_config(settings)
     executable, _, out = _rasa_paths(survey, settings)
@@ -231,6 +241,8 @@ def predict(backend: Backend | None = BACKEND_OPTION) -> None:
     A bad line gets an error on stderr with its number; the others are still
     answered, and the exit code is then 1.
     """
+    from nlu.distress import DistressDetector
+
     settings = load_settings()
     configure_logging("WARNING")
     survey = load_config(settings)
@@ -291,6 +303,9 @@ def evaluate_command(
     worst: int = typer.Option(10, help="How many of the worst mistakes to list."),
 ) -> None:
     """Per-theme precision/recall/F1, macro and micro F1, top-3 recall, confusion chart."""
+    from nlu.evaluation import confusion_chart, evaluate, load_labelled
+    from nlu.service import labelled_count
+
     settings = load_settings()
     configure_logging("WARNING")
     survey = load_config(settings)
@@ -401,6 +416,8 @@ def reclassify(
     batch: int = typer.Option(200, min=1, help="Answers per transaction."),
 ) -> None:
     """Classify stored answers that have no prediction yet (the NLU was down or slow)."""
+    from nlu.distress import DistressDetector
+
     settings = load_settings()
     configure_logging("WARNING")
     survey = load_config(settings)

@@ -12,8 +12,6 @@ from rich.console import Console
 
 from bot.cli_support import load_config, load_settings, open_database, progress_bar
 from bot.logs import configure_logging
-from reports.findings import FindingsBuilder, ReportScope
-from reports.render import PdfError, ReportRenderer, print_pdf, write_text
 from reports.transcripts import LOCAL_TIME
 from reports.wording import LANGUAGES
 from storage import repository as repo
@@ -94,6 +92,10 @@ def report(
     ] = None,
 ) -> None:
     """Summarised findings for a network meeting: barriers, for whom, their words, what is new."""
+    # scikit-learn and matplotlib load here, not when any other `jeugdstem` command starts.
+    from reports.findings import FindingsBuilder, ReportScope
+    from reports.render import ReportRenderer, write_text
+
     if lang not in LANGUAGES:
         raise typer.BadParameter(f"use one of {', '.join(LANGUAGES)}", param_hint="--lang")
     if pdf and format is not ReportFormat.html:
@@ -149,6 +151,8 @@ def report(
 
 def _write_pdf(html: str, html_path: Path, pdf_path: Path, *, keep_html: bool) -> None:
     """Print the HTML report to PDF; a temporary HTML file when only the PDF was asked for."""
+    from reports.render import PdfError, print_pdf, write_text
+
     source = html_path
     if not keep_html:
         source = pdf_path.with_name(f".{pdf_path.stem}.print.html")

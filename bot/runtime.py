@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.engine import SurveyEngine
 from bot.identity import CallbackCodec, Pseudonymizer, load_or_create_secret
-from bot.settings import Settings
+from bot.settings import Settings, config_dir
 from bot.survey import Survey, load_survey
 from nlu.distress import DistressDetector
 from nlu.service import Analyser, theme_service
@@ -29,11 +28,6 @@ class Runtime:
         """Release the NLU's connections and the database pool."""
         await self.analyser.aclose()
         self.database.dispose()
-
-
-def config_dir(settings: Settings) -> Path:
-    """Paths in config.yml (models, the Rasa pipeline) are relative to its folder."""
-    return settings.jeugdstem_config.resolve().parent
 
 
 def build_analyser(survey: Survey, settings: Settings) -> Analyser:

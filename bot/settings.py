@@ -36,3 +36,8 @@ class Settings(BaseSettings):
 
     # A staff Telegram chat that gets an alert (pseudonym and redacted text) on distress.
     jeugdstem_staff_chat_id: int | None = None
+
+
+def config_dir(settings: Settings) -> Path:
+    """Paths in config.yml (models, the Rasa pipeline) are relative to its folder."""
+    return settings.jeugdstem_config.resolve().parent

@@ -23,14 +23,15 @@ import gc
 import time
 import traceback
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from telegram import Bot, BotCommand, Update
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -41,6 +42,16 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential,
+    wait_random,
+)
+from tornado.httpserver import HTTPServer
 
 from bot.engine import (
     Command,
@@ -62,11 +73,27 @@ from bot.logs import short_pseudonym
 from bot.retention import retention_daily
 from bot.runtime import Runtime
 from nlu.redact import redact
+from storage import repository as repo
+from storage.database import database_unavailable
 
 log = structlog.get_logger("jeugdstem.telegram")
 
+T = TypeVar("T")
+
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 PRIVATE = filters.ChatType.PRIVATE
+# The largest webhook request body accepted. An update holds at most 4096 characters of
+# text plus entities and a keyboard (tens of KB); a bigger body is refused unread.
+WEBHOOK_MAX_BODY_BYTES = 1024 * 1024
+
+# Telegram's passing failures (5xx, timeouts, dropped connections): tries per call, and the
+# first wait; waits double (0.5, 1, 2 s, plus jitter), so a call gives up after ~4 s plus
+# its timeouts. 429 is not among them: AIORateLimiter obeys retry_after.
+TELEGRAM_ATTEMPTS = 4
+TELEGRAM_FIRST_WAIT = 0.5
+# How long an update is held while the database is away (a restart, a failover, a patch)
+# before the person is told to try again.
+DATABASE_PATIENCE = 30.0
 
 
 class PerParticipantOrder(BaseUpdateProcessor):
@@ -150,6 +177,31 @@ def where_raised(error: BaseException | None) -> list[str]:
 def command_name(text: str) -> str:
     """'/Help@JeugdstemBot now' -> 'help'."""
     return text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
+
+
+def telegram_failure_passes(error: BaseException) -> bool:
+    """A 5xx, timeout or dropped connection: worth another try.
+
+    PTB makes BadRequest a NetworkError, but it fails the same way every time; Forbidden
+    (blocked) and RetryAfter (the rate limiter's) are not NetworkErrors.
+    """
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+def _log_retry(event: str, **fields: object) -> Callable[[RetryCallState], None]:
+    """A tenacity hook logging each retry by error type (messages can quote what was sent)."""
+
+    def log_it(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome is not None else None
+        log.warning(
+            event,
+            attempt=state.attempt_number,
+            error=type(error).__name__,
+            wait_s=round(state.upcoming_sleep, 2),
+            **fields,
+        )
+
+    return log_it
 
 
 class TelegramAdapter:
@@ -306,14 +358,24 @@ class TelegramAdapter:
         delay, warn = self.flood.admit(incoming.pseudonym)
         if warn:
             language = self.runtime.survey.default_language
-            await self.send(
-                update.get_bot(), chat.id, Reply(self.runtime.survey.text("slow_down", language))
-            )
+            slow_down = Reply(self.runtime.survey.text("slow_down", language))
+            await self.reaches(self.send(update.get_bot(), chat.id, slow_down))
         if delay:
             # Only this participant waits: their updates are handled one after another.
             await asyncio.sleep(delay)
-        response = await self.engine.handle(incoming)
-        await self.deliver(update, chat.id, response)
+        tries = 0
+
+        async def engine_turn() -> Response:
+            nonlocal tries
+            tries += 1
+            return await self.engine.handle(incoming)
+
+        response = await self.through_outage("engine", engine_turn, update_id=update.update_id)
+        if response.duplicate and tries > 1:
+            # The connection broke after COMMIT had gone through: the step is stored
+            # (exactly once) but its replies are gone; the person sees them on /start.
+            log.warning("replies_lost_in_outage", update_id=update.update_id)
+        await self.deliver(update, chat.id, response, incoming.pseudonym)
         if response.distress:
             await self.alert_staff(update.get_bot(), incoming, response)
         log.info(
@@ -343,7 +405,31 @@ class TelegramAdapter:
         except TelegramError as error:
             log.warning("staff_alert_failed", error=type(error).__name__)
 
-    async def deliver(self, update: Update, chat_id: int, response: Response) -> None:
+    async def through_outage(
+        self, what: str, work: Callable[[], Awaitable[T]], *, update_id: int | None
+    ) -> T:
+        """``work()``, held and retried while the database is away (up to DATABASE_PATIENCE).
+
+        With long polling Telegram never redelivers an update whose handling failed, so
+        it is held rather than dropped: the person waits a little longer and nothing is
+        lost; their later updates queue behind it, in order. Past the patience the error
+        goes to on_error, which tells them to try again.
+        """
+        retrying = AsyncRetrying(
+            stop=stop_after_delay(DATABASE_PATIENCE),
+            wait=wait_exponential(multiplier=0.25, max=4) + wait_random(0, 0.25),
+            retry=retry_if_exception(database_unavailable),
+            before_sleep=_log_retry("database_unavailable", during=what, update_id=update_id),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await work()
+        raise AssertionError("unreachable")
+
+    async def deliver(
+        self, update: Update, chat_id: int, response: Response, pseudonym: str | None = None
+    ) -> None:
         """Answer the button press and update its message while the replies go out in order.
 
         The three run side by side: each is a round trip to Telegram, and the
@@ -353,13 +439,39 @@ class TelegramAdapter:
         we never read the Message that Telegram returns.
         """
         bot = update.get_bot()
-        calls = [self.send_all(bot, update.update_id, chat_id, response.replies)]
+        calls = [self.send_all(bot, chat_id, response.replies)]
         query = update.callback_query
         if query is not None:
             calls.append(self.answer_press(bot, query.id, response.notice))
             if response.origin is not None and query.message is not None:
                 calls.append(self.replace(bot, chat_id, query.message.message_id, response.origin))
-        await asyncio.gather(*calls)
+        reached = await asyncio.gather(*(self.reaches(call) for call in calls))
+        if not all(reached) and pseudonym is not None:
+            await self.mark_unreachable(pseudonym, update.update_id)
+
+    @staticmethod
+    async def reaches(call: Awaitable[None]) -> bool:
+        """Make the call; False when Telegram says the person blocked the bot (403)."""
+        try:
+            await call
+        except Forbidden:
+            return False
+        return True
+
+    async def mark_unreachable(self, pseudonym: str, update_id: int) -> None:
+        """Note that the person blocked the bot: expected, not an error.
+
+        Nothing more goes to them (the rest of this step's replies are dropped, and
+        the bot only ever answers) until they write again; the engine then clears it.
+        """
+        await self.through_outage(
+            "unreachable",
+            partial(self.runtime.database.run, partial(repo.mark_unreachable, pseudonym=pseudonym)),
+            update_id=update_id,
+        )
+        log.info(
+            "participant_unreachable", update_id=update_id, participant=short_pseudonym(pseudonym)
+        )
 
     async def answer_press(self, bot: Bot, query_id: str, notice: str | None) -> None:
         """Stop the button's spinner, with a pop-up text if the engine has one."""
@@ -368,16 +480,15 @@ class TelegramAdapter:
             answer["text"] = notice
         # Too old to answer (a redelivered press): nobody is waiting for it any more.
         with contextlib.suppress(BadRequest):
-            await bot.do_api_request("answer_callback_query", answer)
+            await self.call_api(bot, "answer_callback_query", answer)
 
-    async def send_all(self, bot: Bot, update_id: int, chat_id: int, replies: list[Reply]) -> None:
-        """Send the replies one after the other, so they arrive in order."""
-        try:
-            for reply in replies:
-                await self.send(bot, chat_id, reply)
-        except Forbidden:
-            # The person blocked the bot; nothing more to send them.
-            log.info("participant_unreachable", update_id=update_id)
+    async def send_all(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+        """Send the replies one after the other, so they arrive in order.
+
+        A 403 (blocked) stops the rest: see ``deliver``.
+        """
+        for reply in replies:
+            await self.send(bot, chat_id, reply)
 
     async def replace(self, bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
         """Edit a message we sent (for example to drop its buttons once answered)."""
@@ -391,7 +502,7 @@ class TelegramAdapter:
             edit["reply_markup"] = markup
         # "message is not modified" or too old to edit: the new messages still follow.
         with contextlib.suppress(BadRequest):
-            await bot.do_api_request("edit_message_text", edit)
+            await self.call_api(bot, "edit_message_text", edit)
 
     async def send(self, bot: Bot, chat_id: int, reply: Reply) -> None:
         """Send one reply, split at Telegram's 4096-character limit; buttons go on the last part."""
@@ -401,7 +512,27 @@ class TelegramAdapter:
             message: dict[str, Any] = {"chat_id": chat_id, "text": piece}
             if markup is not None and index == len(pieces) - 1:
                 message["reply_markup"] = markup
-            await bot.do_api_request("send_message", message)
+            await self.call_api(bot, "send_message", message)
+
+    async def call_api(self, bot: Bot, endpoint: str, parameters: dict[str, Any]) -> None:
+        """One Bot API call, retried with exponential backoff while Telegram fails in passing.
+
+        Only the failed call is repeated, never the messages sent before it. A timeout
+        is retried too, although Telegram may have carried out the call and only its
+        answer got lost: the person then sees that message twice, which beats a next
+        question that never comes (Telegram has no idempotency key to avoid it).
+        A refused connection or a 5xx means Telegram did not carry it out: sent once.
+        """
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(TELEGRAM_ATTEMPTS),
+            wait=wait_exponential(multiplier=TELEGRAM_FIRST_WAIT) + wait_random(0, 0.2),
+            retry=retry_if_exception(telegram_failure_passes),
+            before_sleep=_log_retry("telegram_retry", method=endpoint),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                await bot.do_api_request(endpoint, parameters)
 
 
 def run_telegram(runtime: Runtime, *, webhook: bool) -> None:
@@ -412,6 +543,10 @@ def run_telegram(runtime: Runtime, *, webhook: bool) -> None:
         application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=10, bootstrap_retries=-1)
         return
     assert settings.jeugdstem_webhook_secret is not None
+    # PTB's webhook server (tornado) reads a whole body, up to 100 MB, before it checks
+    # the secret token; this caps what any request can make it hold (Configurable.configure
+    # passes the option to every HTTPServer made in this process: only that one).
+    HTTPServer.configure(None, max_body_size=WEBHOOK_MAX_BODY_BYTES)
     application.run_webhook(
         listen=settings.jeugdstem_webhook_listen,
         port=settings.jeugdstem_webhook_port,

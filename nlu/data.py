@@ -20,6 +20,11 @@ TRAIN_DIR = DATA_DIR / "train"
 TEST_DIR = DATA_DIR / "test"
 
 
+# Entries of a Rasa NLU file that carry no examples for us, and the keys of an intent.
+_RASA_ONLY = frozenset({"synonym", "lookup", "regex"})
+_ENTRY_KEYS = frozenset({"intent", "examples", "metadata"})
+
+
 class TrainingDataError(Exception):
     """A training file that cannot be used; the message names file, line and problem."""
 
@@ -51,45 +56,74 @@ def load_file(path: Path, known_themes: Iterable[str]) -> list[Example]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        raise TrainingDataError(f"{path}:{line}: not valid YAML: {error}") from error
+        problem = getattr(error, "problem", None) or "cannot be parsed"
+        raise TrainingDataError(f"{path}:{line}: not valid YAML: {problem}") from error
     if not isinstance(document, dict) or not isinstance(document.get("nlu"), list):
         raise TrainingDataError(f"{path}:1: expected a top-level 'nlu:' list (Rasa NLU format)")
-    lines = _entry_lines(root)
+    entries = _entry_nodes(root)
     examples: list[Example] = []
     for index, entry in enumerate(document["nlu"]):
-        line = lines[index] if index < len(lines) else 1
-        if not isinstance(entry, dict) or "intent" not in entry:
-            continue  # synonyms, lookup tables and regexes are Rasa's business
+        node = entries[index] if index < len(entries) else None
+        line = node.start_mark.line + 1 if node is not None else 1
+        where = f"{path}:{line}: nlu.{index}"
+        if not isinstance(entry, dict):
+            raise TrainingDataError(f"{where}: expected '- intent: <theme>' with 'examples: |'")
+        if "intent" not in entry:
+            if _RASA_ONLY & set(entry):
+                continue  # synonyms, lookup tables and regexes are Rasa's business
+            raise TrainingDataError(
+                f"{where}: no 'intent' key (found {', '.join(map(str, entry))}); "
+                f"expected '- intent: <theme>' or a Rasa {'/'.join(sorted(_RASA_ONLY))} entry"
+            )
+        unknown_keys = [str(key) for key in entry if key not in _ENTRY_KEYS]
+        if unknown_keys:
+            raise TrainingDataError(
+                f"{where}.{unknown_keys[0]}: unknown key (an intent has "
+                f"{', '.join(sorted(_ENTRY_KEYS))})"
+            )
         intent = str(entry["intent"])
         unknown = [t for t in themes_of(intent) if t not in known]
         if unknown:
             raise TrainingDataError(
-                f"{path}:{line}: nlu.{index}.intent: {', '.join(unknown)} is not a theme "
+                f"{where}.intent: {', '.join(t or '(empty)' for t in unknown)} is not a theme "
                 f"in config.yml (themes: {', '.join(sorted(known))}, or {NOISE!r})"
             )
         block = entry.get("examples")
         if not isinstance(block, str):
-            raise TrainingDataError(f"{path}:{line}: nlu.{index}.examples: expected a '|' block")
-        for raw in block.splitlines():
+            raise TrainingDataError(f"{where}.examples: expected a '|' block of '- ' lines")
+        # A '|' block starts on the line after its indicator.
+        first = _value_line(node, "examples") + 1
+        for offset, raw in enumerate(block.splitlines()):
             stripped = raw.strip()
             if not stripped:
                 continue
-            if not stripped.startswith("- "):
+            if not stripped.startswith("- ") or not stripped[2:].strip():
                 raise TrainingDataError(
-                    f"{path}:{line}: nlu.{index}.examples: every example starts with '- ': "
-                    f"{stripped[:40]!r}"
+                    f"{path}:{first + offset}: nlu.{index}.examples: every example is a "
+                    f"line '- <text>': {stripped[:40]!r}"
                 )
             examples.append(Example(stripped[2:].strip(), themes_of(intent)))
     return examples
 
 
-def _entry_lines(root: yaml.Node | None) -> list[int]:
-    """1-based line of each entry under 'nlu:'."""
+def _entry_nodes(root: yaml.Node | None) -> list[yaml.Node]:
+    """The YAML node of each entry under 'nlu:', for line numbers."""
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
             if key.value == "nlu" and isinstance(value, yaml.SequenceNode):
-                return [item.start_mark.line + 1 for item in value.value]
+                return list(value.value)
     return []
+
+
+def _value_line(entry: yaml.Node | None, key: str) -> int:
+    """1-based line where an entry's value for ``key`` starts (the entry's line if unknown)."""
+    if entry is None:
+        return 1
+    if isinstance(entry, yaml.MappingNode):
+        for key_node, value_node in entry.value:
+            if key_node.value == key:
+                return int(value_node.start_mark.line) + 1
+    return int(entry.start_mark.line) + 1
 
 
 def load_dir(folder: Path, known_themes: Iterable[str]) -> list[Example]:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +40,24 @@ class ThemeInfo:
     description: str = ""
 
 
+class Kind(StrEnum):
+    """What a column holds, which decides how each format writes it."""
+
+    text = "text"
+    number = "number"  # whole numbers: ids
+    score = "score"  # 0..1, or None
+    flag = "flag"  # yes/no
+    moment = "moment"  # a local datetime
+
+
 @dataclass(frozen=True)
 class Column:
-    """One transcript column: its header, width in Excel and value."""
+    """One transcript column: its header, width in Excel, kind and value."""
 
     header: str
     width: float
     value: Callable[[TranscriptRow], Any]
+    kind: Kind = Kind.text
     wrap: bool = False
 
 
@@ -55,25 +67,25 @@ def _yes_no(value: bool) -> str:
 
 COLUMNS: tuple[Column, ...] = (
     Column("pseudonym", 14, lambda r: r.pseudonym),
-    Column("participation", 13, lambda r: r.participation),
-    Column("answer_id", 11, lambda r: r.answer_id),
-    Column("answered_at", 17, lambda r: r.answered_at),
+    Column("participation", 13, lambda r: r.participation, Kind.number),
+    Column("answer_id", 11, lambda r: r.answer_id, Kind.number),
+    Column("answered_at", 17, lambda r: r.answered_at, Kind.moment),
     Column("question_id", 14, lambda r: r.question_id),
     Column("question", 40, lambda r: r.question, wrap=True),
     Column("answer", 60, lambda r: r.answer, wrap=True),
     Column("button", 16, lambda r: r.button),
-    Column("skipped", 9, lambda r: r.skipped),
+    Column("skipped", 9, lambda r: r.skipped, Kind.flag),
     Column("language", 9, lambda r: r.language),
     Column("source", 16, lambda r: r.source),
     Column("age_band", 10, lambda r: r.age_band),
     Column("area", 14, lambda r: r.area),
-    Column("finished", 9, lambda r: r.finished),
+    Column("finished", 9, lambda r: r.finished, Kind.flag),
     Column("predicted_themes", 24, lambda r: join_themes(r.predicted_themes)),
-    Column("confidence", 11, lambda r: r.confidence),
+    Column("confidence", 11, lambda r: r.confidence, Kind.score),
     Column("model_version", 16, lambda r: r.model_version),
     Column("confirmed_themes", 24, lambda r: join_themes(r.confirmed_themes)),
     Column("staff_themes", 24, lambda r: join_themes(r.staff_themes)),
-    Column("distress", 9, lambda r: r.distress),
+    Column("distress", 9, lambda r: r.distress, Kind.flag),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
 
@@ -105,31 +117,42 @@ class CsvStyle:
         return self.delimiter == ";"
 
 
-def _csv_value(value: Any, style: CsvStyle) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _yes_no(value)
-    if isinstance(value, float):
-        text = f"{value:.3f}"
-        return text.replace(".", ",") if style.decimal_comma else text
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, int):
-        return str(value)
-    return neutralised(str(value))
+def _csv_formatters(style: CsvStyle) -> list[Callable[[Any], str]]:
+    """One formatter per column, chosen once: an export formats two million cells."""
+
+    def text(value: Any) -> str:
+        return neutralised(value) if value else ""
+
+    def score(value: Any) -> str:
+        if value is None:
+            return ""
+        written = f"{value:.3f}"
+        return written.replace(".", ",") if style.decimal_comma else written
+
+    def moment(value: Any) -> str:
+        return str(value.strftime("%Y-%m-%d %H:%M:%S"))
+
+    by_kind: dict[Kind, Callable[[Any], str]] = {
+        Kind.text: text,
+        Kind.number: str,
+        Kind.score: score,
+        Kind.flag: _yes_no,
+        Kind.moment: moment,
+    }
+    return [by_kind[column.kind] for column in COLUMNS]
 
 
 def write_csv(rows: Iterable[TranscriptRow], path: Path, style: CsvStyle = CsvStyle()) -> int:
     """One line per answer; returns how many."""
     count = 0
+    cells = list(zip((column.value for column in COLUMNS), _csv_formatters(style), strict=True))
     with private_output(path) as partial:
         encoding = "utf-8-sig" if style.byte_order_mark else "utf-8"
         with partial.open("w", encoding=encoding, newline="") as stream:
             writer = csv.writer(stream, delimiter=style.delimiter, lineterminator="\r\n")
             writer.writerow(HEADERS)
             for row in rows:
-                writer.writerow([_csv_value(column.value(row), style) for column in COLUMNS])
+                writer.writerow([write(value(row)) for value, write in cells])
                 count += 1
     return count
 
@@ -166,12 +189,17 @@ def jsonl_record(row: TranscriptRow) -> dict[str, Any]:
     }
 
 
+# Valid inside JSON strings, but str.splitlines() and some JSONL readers break lines there.
+_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder: json.dumps(...) builds one per call
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def write_jsonl(rows: Iterable[TranscriptRow], path: Path) -> int:
     """One JSON object per line, UTF-8; returns how many."""
     count = 0
     with private_output(path) as partial, partial.open("w", encoding="utf-8") as stream:
         for row in rows:
-            stream.write(json.dumps(jsonl_record(row), ensure_ascii=False))
+            stream.write(_JSON.encode(jsonl_record(row)).translate(_LINE_BREAKS))
             stream.write("\n")
             count += 1
     return count
@@ -223,6 +251,48 @@ def _write_cell(
         sheet.write_string(line, column, text, formats.text(wrap=wrap, quote=is_formula_like(text)))
 
 
+CellWriter = Callable[[Worksheet, int, int, Any], None]
+
+
+def _cell_writers(formats: _Formats) -> list[CellWriter]:
+    """One writer per transcript column, chosen once (XlsxWriter's own work is most of the cost)."""
+
+    def text(wrap: bool) -> CellWriter:
+        plain, quoted = formats.text(wrap=wrap, quote=False), formats.text(wrap=wrap, quote=True)
+
+        def write(sheet: Worksheet, line: int, column: int, value: Any) -> None:
+            if value:
+                # Written as a string, never a formula; the quote prefix keeps it text
+                # even when a staff member edits the cell later.
+                sheet.write_string(line, column, value, quoted if is_formula_like(value) else plain)
+
+        return write
+
+    def number(sheet: Worksheet, line: int, column: int, value: Any) -> None:
+        sheet.write_number(line, column, value)
+
+    def score(sheet: Worksheet, line: int, column: int, value: Any) -> None:
+        if value is not None:
+            sheet.write_number(line, column, value, formats.score)
+
+    def flag(sheet: Worksheet, line: int, column: int, value: Any) -> None:
+        sheet.write_boolean(line, column, value)
+
+    def moment(sheet: Worksheet, line: int, column: int, value: Any) -> None:
+        sheet.write_datetime(line, column, value.replace(tzinfo=None), formats.when)
+
+    by_kind: dict[Kind, CellWriter] = {
+        Kind.number: number,
+        Kind.score: score,
+        Kind.flag: flag,
+        Kind.moment: moment,
+    }
+    return [
+        text(column.wrap) if column.kind is Kind.text else by_kind[column.kind]
+        for column in COLUMNS
+    ]
+
+
 def _header(sheet: Worksheet, headers: Sequence[str], formats: _Formats) -> None:
     for column, header in enumerate(headers):
         sheet.write_string(0, column, header, formats.header)
@@ -255,14 +325,16 @@ def write_xlsx(rows: Iterable[TranscriptRow], path: Path, themes: Sequence[Theme
         transcripts.set_column(hidden, hidden, 20, None, {"hidden": True})
         _header(transcripts, headers, formats)
         staff_column = HEADERS.index("staff_themes")
+        cells = list(
+            enumerate(zip((c.value for c in COLUMNS), _cell_writers(formats), strict=True))
+        )
+        write_hidden = _cell_writers(formats)[HEADERS.index("staff_themes")]
         line = 0
         for row in rows:
             line += 1
-            for index, column in enumerate(COLUMNS):
-                _write_cell(transcripts, line, index, column.value(row), formats, wrap=column.wrap)
-            _write_cell(
-                transcripts, line, hidden, join_themes(row.staff_themes), formats, wrap=False
-            )
+            for index, (value, write) in cells:
+                write(transcripts, line, index, value(row))
+            write_hidden(transcripts, line, hidden, join_themes(row.staff_themes))
             summaries.setdefault(row.pseudonym, ParticipantSummary(row.pseudonym)).add(row)
         last = max(line, 1)
         transcripts.autofilter(0, 0, last, len(COLUMNS) - 1)

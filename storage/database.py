@@ -17,10 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -192,3 +194,19 @@ def alembic_config(connection: Connection | None = None) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
     return config
+
+
+# -- outages: errors worth waiting out -------------------------------------------------------
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether an error means the server is away for now, so the same work may succeed soon.
+
+    True for a dropped connection, a refused one, and a server that is shutting down or
+    starting up. False for a broken schema or statement: retrying those only delays the
+    failure (SQLite reports "no such table" as an OperationalError too, hence the check
+    on psycopg's own class).
+    """
+    if not isinstance(error, DBAPIError):
+        return False
+    return bool(error.connection_invalidated) or isinstance(error.orig, psycopg.OperationalError)

@@ -114,15 +114,25 @@ def test_each_new_secret_file_gets_a_new_random_secret(tmp_path: Path) -> None:
 def test_existing_secret_file_is_reused(tmp_path: Path) -> None:
     path = tmp_path / SECRET_FILE_NAME
     path.write_bytes(b"kept-from-last-year\n")
+    path.chmod(0o600)
     assert load_or_create_secret(None, f"sqlite:///{tmp_path / 'jeugdstem.db'}") == (
         b"kept-from-last-year"
     )
+
+
+def test_a_secret_file_others_can_read_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / SECRET_FILE_NAME
+    path.write_bytes(b"kept-from-last-year\n")
+    path.chmod(0o644)
+    with pytest.raises(ValueError, match="can be read by other users: run  chmod 600"):
+        load_or_create_secret(None, f"sqlite:///{tmp_path / 'jeugdstem.db'}")
 
 
 def test_empty_secret_file_is_not_used_as_a_key(tmp_path: Path) -> None:
     """An empty file (a crash between create and write) must never yield an empty HMAC key."""
     path = tmp_path / SECRET_FILE_NAME
     path.write_bytes(b"")
+    path.chmod(0o600)
     try:
         secret = load_or_create_secret(None, f"sqlite:///{tmp_path / 'jeugdstem.db'}")
     except (OSError, ValueError, RuntimeError):

@@ -13,7 +13,9 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from bot.survey import Survey
+from reports.exports import write_jsonl
 from storage import Database
+from tests.reports.test_html_export import make_row
 from tests.support.answers import EMAIL, FORMULA, PHONE, TELEGRAM_ID, Seeded, seed_answers
 from tests.support.cli import run_jeugdstem
 
@@ -206,3 +208,12 @@ def test_html_gives_one_readable_page_per_participant(
     second = (folder / f"{seeded.pseudonyms[1][:12]}.html").read_text(encoding="utf-8")
     assert "bel me op [telefoon]" in second and "Quindo" in second
     assert_private("\n".join(p.read_text(encoding="utf-8") for p in folder.iterdir()), seeded)
+
+
+def test_jsonl_lines_hold_whatever_line_breaks_the_text_has(tmp_path: Path) -> None:
+    text = "eerste\u2028tweede\u2029derde\x85vierde\r\nvijfde"
+    path = tmp_path / "breaks.jsonl"
+    assert write_jsonl([make_row("ab" * 6, 1, answer=text), make_row("ab" * 6, 2)], path) == 2
+    lines = path.read_text(encoding="utf-8").splitlines()  # splits on U+2028 and friends too
+    assert len(lines) == 2
+    assert json.loads(lines[0])["answer"] == text

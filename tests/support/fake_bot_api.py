@@ -6,6 +6,10 @@ return full Message objects and enforce Telegram's limits (4096 characters per
 text, 64 bytes of callback data). The test side plays young people: it sends
 texts, commands, photos and edits, presses buttons, and reads what the bot
 sent, per chat and in order.
+
+Faults can be planned per method and chat (``plan_faults``: 429 with
+retry_after, 5xx, answers that never come in time), a chat can block the bot
+(``block``: 403), and every call is kept with its outcome (``attempts``).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +55,53 @@ _JSON_PARAMETERS = {
     "reply_parameters",
     "entities",
 }
+
+
+# Methods that act on one chat: a person who blocked the bot makes them fail with 403.
+_CHAT_METHODS = {"sendMessage", "editMessageText", "editMessageReplyMarkup"}
+BLOCKED = "Forbidden: bot was blocked by the user"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One planned failure of one Bot API call (see FakeBotApi.plan_faults)."""
+
+    status: int = 500
+    description: str = "Internal Server Error"
+    retry_after: int | None = None
+    # Hold the request this long before answering; longer than the bot's read timeout
+    # makes it a timeout on the bot's side.
+    delay: float = 0.0
+    # Carry the call out anyway (before the delay): Telegram did it, only its answer was lost.
+    then_succeed: bool = False
+
+    @classmethod
+    def flood(cls, retry_after: int) -> Fault:
+        """429 Too Many Requests with retry_after, as Telegram's flood control answers."""
+        return cls(429, f"Too Many Requests: retry after {retry_after}", retry_after)
+
+    @classmethod
+    def server_error(cls, status: int = 500) -> Fault:
+        """A 5xx: Telegram (or a proxy in front of it) failed."""
+        return cls(
+            status,
+            {502: "Bad Gateway", 503: "Service Unavailable"}.get(status, "Internal Server Error"),
+        )
+
+    @classmethod
+    def stall(cls, seconds: float, *, delivered: bool = False) -> Fault:
+        """No answer for ``seconds``; with ``delivered`` the message still reaches the chat."""
+        return cls(504, "Gateway Timeout", delay=seconds, then_succeed=delivered)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One call the bot made, with when it arrived and the status it got."""
+
+    method: str
+    chat_id: int | None
+    at: float  # when the call arrived (time.monotonic())
+    status: int
 
 
 class ApiError(Exception):
@@ -134,6 +185,11 @@ class FakeBotApi:
         # (getUpdates or webhook) to the bot's first message or edit in that chat.
         self._awaiting_reply: dict[int, float] = {}
         self.reply_latencies: list[float] = []
+        # Fault injection: planned failures per (method, chat or None for any chat),
+        # chats that blocked the bot, and every call with its outcome.
+        self._faults: dict[tuple[str, int | None], deque[Fault]] = defaultdict(deque)
+        self.blocked: set[int] = set()
+        self.attempts: list[Attempt] = []
 
     # -- server lifecycle -----------------------------------------------------------------
 
@@ -171,9 +227,11 @@ class FakeBotApi:
                 {"ok": False, "error_code": 404, "description": "Not Found: method not found"},
                 status=404,
             )
+        chat, arrived = self._chat_of_call(method, params), time.monotonic()
         try:
-            result = await handler(params)
+            result = await self._handle_with_faults(method, chat, handler, params)
         except ApiError as error:
+            self.attempts.append(Attempt(method, chat, arrived, error.code))
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": error.code,
@@ -182,7 +240,40 @@ class FakeBotApi:
             if error.retry_after is not None:
                 body["parameters"] = {"retry_after": error.retry_after}
             return web.json_response(body, status=error.code)
+        self.attempts.append(Attempt(method, chat, arrived, 200))
         return web.json_response({"ok": True, "result": result})
+
+    async def _handle_with_faults(
+        self, method: str, chat: int | None, handler: Any, params: dict[str, Any]
+    ) -> Any:
+        """Run a method, unless a planned fault or a block makes it fail."""
+        if chat is not None and chat in self.blocked and method in _CHAT_METHODS:
+            raise ApiError(403, BLOCKED)
+        fault = self._next_fault(method, chat)
+        if fault is None:
+            return await handler(params)
+        if fault.then_succeed:
+            await handler(params)
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        raise ApiError(fault.status, fault.description, fault.retry_after)
+
+    def _next_fault(self, method: str, chat: int | None) -> Fault | None:
+        for key in ((method, chat), (method, None)):
+            planned = self._faults.get(key)
+            if planned:
+                return planned.popleft()
+        return None
+
+    def _chat_of_call(self, method: str, params: dict[str, Any]) -> int | None:
+        if "chat_id" in params:
+            try:
+                return int(params["chat_id"])
+            except (TypeError, ValueError):
+                return None
+        if method == "answerCallbackQuery":
+            return self._query_chats.get(str(params.get("callback_query_id")))
+        return None
 
     @staticmethod
     async def _parameters(request: web.Request) -> dict[str, Any]:
@@ -480,6 +571,28 @@ class FakeBotApi:
         """Wait a moment and return anything sent that the test has not read (should be none)."""
         await asyncio.sleep(seconds)
         return self.unread(chat_id)
+
+    # -- fault injection ----------------------------------------------------------------------
+
+    def plan_faults(self, method: str, *faults: Fault, chat_id: int | None = None) -> None:
+        """The next calls of ``method`` (for ``chat_id``, or any chat) fail as planned, in order."""
+        self._faults[(method, chat_id)].extend(faults)
+
+    def planned_faults(self, method: str, chat_id: int | None = None) -> int:
+        """How many planned failures have not happened yet."""
+        return len(self._faults.get((method, chat_id), ()))
+
+    def block(self, chat_id: int) -> None:
+        """The person blocks the bot: sending or editing in their chat gets 403."""
+        self.blocked.add(chat_id)
+
+    def unblock(self, chat_id: int) -> None:
+        self.blocked.discard(chat_id)
+
+    def attempts_of(self, method: str, chat_id: int) -> list[Attempt]:
+        """The bot's calls of ``method`` for one chat, failed ones included, in arrival order."""
+        calls = [a for a in self.attempts if a.method == method and a.chat_id == chat_id]
+        return sorted(calls, key=lambda attempt: attempt.at)
 
 
 def _buttons(markup: Any) -> list[list[dict[str, Any]]]:

@@ -96,6 +96,19 @@ class PostgresServer:
         data, log = str(self.root / "data"), str(self.root / "log")
         return self._run("pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "start")
 
+    def stop(self) -> None:
+        """Stop the server as a restart or a patch does: sessions are cut off, data stays."""
+        data = str(self.root / "data")
+        result = self._run("pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
+        if result.returncode != 0:
+            raise PostgresUnavailable(f"pg_ctl stop failed: {result.stderr.strip()}")
+
+    def start_again(self) -> None:
+        """Start a stopped server on the same port and data; returns once it accepts connections."""
+        result = self._pg_ctl_start()
+        if result.returncode != 0:
+            raise PostgresUnavailable(f"pg_ctl start failed: {result.stderr.strip()}")
+
     def destroy(self) -> None:
         self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)

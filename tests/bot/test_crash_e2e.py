@@ -1,0 +1,148 @@
+"""Crashes and duplicates: the real bot process, SIGKILLed mid-burst, and updates delivered twice.
+
+The promise: every answer acknowledged to a young person (the next question
+arrived) is stored exactly once, and every conversation resumes at the right
+question. With long polling, Telegram hands out an update again until a later
+``getUpdates`` offset confirms it, so after a kill the restarted bot gets the
+unconfirmed ones again (the fake server does the same); the engine's
+processed-updates mark, committed with the answer, turns those into no-ops.
+Updates the dead bot had confirmed but not yet handled are gone without a
+reply; the young person sees no answer and carries on with /start, which
+must show the step the database holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.survey import Survey
+from storage import Database
+from tests.support.bot_process import BotProcess, bot_environment
+from tests.support.crowd import Crowd, CrowdApi, crowd_config, verify
+
+pytestmark = pytest.mark.e2e
+
+SECRET = "crash-secret"
+PARTICIPANTS = 200
+KILLS = 50
+SEED = 20261201
+
+
+@pytest.fixture
+async def crowd_api() -> AsyncIterator[CrowdApi]:
+    """The fake Bot API server that knows which bot process confirmed each update."""
+    api = CrowdApi()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+def sqlite_database(folder: Path) -> str:
+    url = f"sqlite:///{folder / 'crash.db'}"
+    database = Database(url)
+    database.migrate()
+    database.dispose()
+    return url
+
+
+async def test_kill_9_at_50_random_moments_loses_and_doubles_nothing(
+    crowd_api: CrowdApi, tmp_path: Path, survey: Survey
+) -> None:
+    api = crowd_api
+    url = sqlite_database(tmp_path)
+    env = bot_environment(api, url, SECRET, JEUGDSTEM_CONFIG=str(crowd_config(tmp_path)))
+    log = tmp_path / "bot.log"
+    rng = random.Random(SEED)  # noqa: S311 (a seeded schedule, not a secret)
+    crowd = Crowd(api, survey, seed=SEED)
+    players = [crowd.add(6_100_000 + i) for i in range(PARTICIPANTS)]
+
+    bot = BotProcess(env, log)
+    await bot.start()
+    await api.wait_for_polling(timeout=90)
+
+    async def play_later(index: int) -> None:
+        # Arrivals spread over the first ~100 s, so the kills fall during the burst.
+        await asyncio.sleep(rng.uniform(0, 100) if index else 0)
+        await players[index].play()
+
+    playing = asyncio.gather(*(play_later(i) for i in range(PARTICIPANTS)))
+    started = time.monotonic()
+    during_startup = 0
+    try:
+        for _ in range(KILLS):
+            if rng.random() < 0.2:
+                # Sometimes while it is still starting (migrations, model, bootstrap).
+                during_startup += 1
+                await asyncio.sleep(rng.uniform(0.2, 2.0))
+            else:
+                await api.wait_for_polling(timeout=90)
+                await asyncio.sleep(rng.uniform(0.0, 1.5))
+            await bot.kill()
+            api.bot_died()
+            # Let requests the dead process had already written reach the fake server.
+            await asyncio.sleep(0.2)
+            api.generation += 1
+            bot = BotProcess(env, log)
+            await bot.start()
+        storm = time.monotonic() - started
+        await asyncio.wait_for(playing, timeout=300)
+    finally:
+        playing.cancel()
+        if bot.alive:
+            assert await bot.stop() == 0
+
+    verdict = verify(Database(url), players, SECRET.encode())
+    stats = crowd.stats
+    print(
+        f"\n{PARTICIPANTS} participants, {KILLS} kills ({during_startup} during startup) in "
+        f"{storm:.0f} s; {stats.updates} updates, {verdict.answers_sent} answers sent, "
+        f"{verdict.acknowledged} acknowledged, {verdict.stored} stored; {stats.resyncs} "
+        f"resyncs, {stats.redone} answers redone after a kill; total "
+        f"{time.monotonic() - started:.0f} s"
+    )
+    assert verdict.lost == []
+    assert verdict.duplicated == []
+    assert verdict.unexpected == []
+    assert verdict.unfinished == []
+    assert stats.wrong_resumes == []
+    assert verdict.stored == PARTICIPANTS * len(survey.questions)
+    # The kills really interrupted conversations (or the test proves little).
+    assert stats.resyncs >= KILLS
+    assert '"update_failed"' not in bot.logs()
+
+
+@pytest.mark.parametrize("when", ["at once", "after the reply"])
+async def test_every_update_delivered_twice_is_stored_once(
+    crowd_api: CrowdApi, database_url: str, tmp_path: Path, survey: Survey, when: str
+) -> None:
+    api = crowd_api
+    env = bot_environment(api, database_url, SECRET, JEUGDSTEM_CONFIG=str(crowd_config(tmp_path)))
+    bot = BotProcess(env, tmp_path / "bot.log")
+    await bot.start()
+    await api.wait_for_polling(timeout=90)
+    api.duplicate_every_update = "now" if when == "at once" else "later"
+    crowd = Crowd(api, survey, seed=3)
+    players = [crowd.add(6_200_000 + i, reply_timeout=15.0) for i in range(12)]
+    try:
+        await asyncio.wait_for(asyncio.gather(*(p.play() for p in players)), timeout=180)
+        # The copies sent "later" go out after the last reply; let them be handled.
+        await api.wait_until(lambda: api.copies_pending() == 0, timeout=30)
+        await asyncio.sleep(1.0)
+    finally:
+        assert await bot.stop() == 0
+    verdict = verify(Database(database_url), players, SECRET.encode())
+    assert verdict.lost == []
+    assert verdict.duplicated == []
+    assert verdict.unexpected == []
+    assert verdict.unfinished == []
+    assert verdict.stored == len(players) * len(survey.questions)
+    assert crowd.stats.resyncs == 0
+    # Every update after consent came twice and the second was recognised.
+    duplicates = bot.logs().count('"duplicate": true')
+    assert duplicates >= len(players) * len(survey.questions)
