@@ -16,13 +16,27 @@ import structlog.tracebacks
 _QUIET = ("httpx", "httpcore", "telegram", "apscheduler", "tornado", "aiosqlite", "asyncio")
 
 
+class _CurrentStderr:
+    """Whatever ``sys.stderr`` is at the moment of writing.
+
+    Binding the stream object at configuration time breaks when it is swapped
+    later (Typer's test runner, a supervisor): logs would go to a closed file.
+    """
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str = "INFO") -> None:
     """JSON lines on stderr for our events; third-party libraries at WARNING."""
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
     logging.basicConfig(
-        stream=sys.stderr,
+        stream=_CurrentStderr(),
         level=max(numeric, logging.WARNING),
         format="%(levelname)s %(name)s %(message)s",
     )
@@ -39,7 +53,7 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=True,
     )
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,8 +17,8 @@ from bot.demo import FORMULA_TEXTS, NEW_SIGNALS, PII_TEXTS, DemoStats, fill_demo
 from bot.survey import Survey
 from storage import Answer, Base, Database, Participant, Participation
 from storage import repository as repo
+from tests.support.cli import run_jeugdstem
 
-REPO = Path(__file__).resolve().parents[2]
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -188,30 +185,6 @@ def test_a_hundred_participants_have_everything_a_report_should_meet(
 # jeugdstem demo
 
 
-def jeugdstem(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m bot <args>` with only the settings a deployment would give it."""
-    environment = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "JEUGDSTEM_", "DATABASE_"))
-    }
-    environment.update(
-        JEUGDSTEM_CONFIG=str(REPO / "config.yml"),
-        JEUGDSTEM_SECRET="demo-cli-secret",
-        DATABASE_URL=database_url,
-        PYTHONIOENCODING="utf-8",
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=str(REPO),
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def participant_count(url: str) -> int:
     database = Database(url)
     try:
@@ -224,22 +197,22 @@ def participant_count(url: str) -> int:
 def test_demo_fills_an_empty_database_and_refuses_one_with_participants(tmp_path: Path) -> None:
     """Never mixed into real data by accident: --add is needed, and a repeated seed is refused."""
     url = f"sqlite:///{tmp_path / 'jeugdstem.db'}"
-    first = jeugdstem(url, "demo", "--participants", "30", "--answers", "150")
+    first = run_jeugdstem(url, "demo", "--participants", "30", "--answers", "150")
     assert first.returncode == 0, first.stderr
     assert first.stderr.startswith("demo (seed 7): 30 participants")
     assert "150 answers" in first.stderr and len(first.stderr.strip().splitlines()) == 1
     assert participant_count(url) == 30
 
-    again = jeugdstem(url, "demo", "--participants", "30")
+    again = run_jeugdstem(url, "demo", "--participants", "30")
     assert again.returncode == 1
     assert "already holds 30 participants" in again.stderr and "--add" in again.stderr
     assert participant_count(url) == 30
 
-    same_seed = jeugdstem(url, "demo", "--participants", "30", "--answers", "150", "--add")
+    same_seed = run_jeugdstem(url, "demo", "--participants", "30", "--answers", "150", "--add")
     assert same_seed.returncode == 1
     assert "another --seed" in same_seed.stderr
     assert participant_count(url) == 30, "a refused fill leaves nothing behind"
 
-    added = jeugdstem(url, "demo", "--participants", "5", "--seed", "8", "--add")
+    added = run_jeugdstem(url, "demo", "--participants", "5", "--seed", "8", "--add")
     assert added.returncode == 0, added.stderr
     assert participant_count(url) == 35

@@ -7,7 +7,6 @@ both what they saw and what ended up in the database.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from bot.identity import Pseudonymizer
 from bot.survey import Survey
 from storage import Base, ChatLink, Database, Participant
 from storage import repository as repo
-from tests.support.bot_process import BotProcess, bot_environment
+from tests.support.bot_process import BotProcess, bot_environment, wait_for_port
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
 from tests.support.postgres import free_port
 
@@ -421,7 +420,7 @@ async def test_webhook_mode_with_secret_token(
         assert api.webhook is not None
         assert api.webhook["url"] == webhook_url
         assert api.webhook["secret_token"] == "s3cr3t-token"
-        await _wait_for_port(port)
+        await wait_for_port(port)
 
         person = Youngster(api, 5558001)
         welcome = await person.command("/start de-stroom")
@@ -444,19 +443,6 @@ async def test_webhook_mode_with_secret_token(
         [participation] = repo.participations_of(session, person.pseudonym)
     assert [(a.question_id, a.button_value) for a in answers] == [("age", "22-25")]
     assert participation.source == "de-stroom"
-
-
-async def _wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return
-        except OSError:
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-            await asyncio.sleep(0.1)
 
 
 async def test_a_failing_database_gets_an_apology_and_a_clean_log(

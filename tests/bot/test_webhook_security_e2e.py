@@ -15,7 +15,6 @@ SQLite only: what is tested here happens before or outside the database.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
@@ -29,7 +28,7 @@ import pytest
 from bot.survey import Survey
 from bot.telegram import WEBHOOK_MAX_BODY_BYTES
 from tests.bot.test_telegram_e2e import Youngster
-from tests.support.bot_process import REPO, BotProcess, bot_environment
+from tests.support.bot_process import REPO, BotProcess, bot_environment, wait_for_port
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.postgres import free_port
 
@@ -72,19 +71,6 @@ async def recording_api() -> AsyncIterator[RecordingApi]:
     await fake.start()
     yield fake
     await fake.stop()
-
-
-async def wait_for_port(port: int, timeout: float = 60.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return
-        except OSError:
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-            await asyncio.sleep(0.1)
 
 
 async def post(url: str, body: bytes | AsyncIterator[bytes], headers: dict[str, str]) -> int | str:

@@ -24,7 +24,7 @@ from bot.identity import Pseudonymizer
 from bot.survey import Survey
 from storage import Answer, Database, Participant, Participation
 from tests.conftest import TEMPLATE
-from tests.support.bot_process import BotProcess, bot_environment
+from tests.support.bot_process import BotProcess, bot_environment, wait_for_port
 from tests.support.crowd import Crowd, CrowdApi, crowd_config, verify
 from tests.support.fake_bot_api import SentMessage
 from tests.support.postgres import free_port
@@ -75,9 +75,9 @@ async def workers(
         if name == "a":
             # The first trains the NLU model; the second then loads it.
             await api.wait_until(lambda: api.webhook is not None, timeout=90)
-            await _wait_for_port(port)
+            await wait_for_port(port)
     await api.wait_until(lambda: api.webhook is not None, timeout=90)
-    await _wait_for_port(int(api.worker_urls[1].split(":")[2].split("/")[0]))
+    await wait_for_port(int(api.worker_urls[1].split(":")[2].split("/")[0]))
     try:
         yield api, processes
     finally:
@@ -85,19 +85,6 @@ async def workers(
             if process.alive:
                 assert await process.stop() == 0, process.logs()
         await api.stop()
-
-
-async def _wait_for_port(port: int, timeout: float = 60.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return
-        except OSError:
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-            await asyncio.sleep(0.1)
 
 
 def no_failures(processes: list[BotProcess]) -> None:

@@ -81,3 +81,17 @@ class BotProcess:
 
     def logs(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+async def wait_for_port(port: int, timeout: float = 60.0) -> None:
+    """Until something listens on 127.0.0.1:``port`` (a webhook worker that has started)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.1)
