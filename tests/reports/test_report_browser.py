@@ -25,21 +25,12 @@ import pytest
 
 from storage import Database
 from tests.reports.conftest import DISTRESS_TEXT, EMAIL, PHONE, seed_meeting
+from tests.reports.test_render import SECTIONS
 from tests.support.cli import run_jeugdstem
 
 CHROMIUM = shutil.which("chromium")
 START_TIMEOUT = 120.0
 STEP_TIMEOUT = 60.0
-SECTIONS = [
-    "headline",
-    "ranking",
-    "for-whom",
-    "over-time",
-    "stories",
-    "together",
-    "signals",
-    "trust",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -186,7 +177,7 @@ async def test_the_report_in_chromium(report: Path, tmp_path: Path) -> None:
         assert not [line for line in page.console if "Content Security Policy" in line]
 
         sections = await page.value("[...document.querySelectorAll('section')].map(s => s.id)")
-        assert sections == SECTIONS
+        assert sections == list(SECTIONS)
         titles = await page.value("[...document.querySelectorAll('h2')].map(h => h.innerText)")
         assert titles[1] == "2. Welke drempels noemen jongeren?"
         charts = await page.value(

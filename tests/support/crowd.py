@@ -92,16 +92,7 @@ class CrowdApi(FakeBotApi):
 
     def press_update(self, user_id: int, message: SentMessage, label: str) -> dict[str, Any]:
         """A button press as an update, not yet delivered."""
-        query_id = f"cq{next(self._callback_ids)}"
-        self._open_callbacks.add(query_id)
-        self._query_chats[query_id] = user_id
-        query = {
-            "id": query_id,
-            "from": self.user(user_id),
-            "message": message.as_message(),
-            "chat_instance": f"ci{user_id}",
-            "data": message.button(label)["callback_data"],
-        }
+        query = self.callback_query(user_id, message, message.button(label)["callback_data"])
         return {"update_id": next(self._update_ids), "callback_query": query}
 
     def bot_died(self) -> None:

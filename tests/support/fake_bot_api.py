@@ -512,17 +512,20 @@ class FakeBotApi:
 
     async def press_data(self, user_id: int, message: SentMessage, data: str) -> dict[str, Any]:
         """A callback query with arbitrary data (a forged button, for instance)."""
+        return await self.deliver({"callback_query": self.callback_query(user_id, message, data)})
+
+    def callback_query(self, user_id: int, message: SentMessage, data: str) -> dict[str, Any]:
+        """A press on a button of ``message``, as the Bot API's CallbackQuery (not delivered)."""
         query_id = f"cq{next(self._callback_ids)}"
         self._open_callbacks.add(query_id)
         self._query_chats[query_id] = user_id
-        query = {
+        return {
             "id": query_id,
             "from": self.user(user_id),
             "message": message.as_message(),
             "chat_instance": f"ci{user_id}",
             "data": data,
         }
-        return await self.deliver({"callback_query": query})
 
     # -- reading what the bot did -----------------------------------------------------------
 
