@@ -41,6 +41,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import structlog
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -52,6 +53,8 @@ from nlu.service import Analyser, Analysis
 from storage import Answer, Conversation, Database, Participant, Participation
 from storage import repository as repo
 from storage.models import utcnow
+
+log = structlog.get_logger("jeugdstem.engine")
 
 # ---------------------------------------------------------------------------
 # What goes in
@@ -272,9 +275,12 @@ class SurveyEngine:
                 return await self.database.run(
                     lambda session: _Turn(self, session, incoming, analysis).run()
                 )
-            except (IntegrityError, StaleDataError):
+            except (IntegrityError, StaleDataError) as error:
                 # Two deliveries of a first message can both try to create the
                 # participant; the loser retries and then sees the winner's rows.
+                # A stale conversation should never happen (turns lock the
+                # participant first); the version column is the safety net.
+                log.info("turn_retried", attempt=attempt + 1, error=type(error).__name__)
                 if attempt == _MAX_RETRIES - 1:
                     raise
         raise AssertionError("unreachable")

@@ -33,7 +33,10 @@ class ParticipantState:
     seen_update: bool
 
 
-# Built once: constructing this statement cost more CPU than running it.
+# Built once: constructing these statements cost more CPU than running them.
+_LOCK_PARTICIPANT = (
+    select(Participant.id).where(Participant.pseudonym == bindparam("pseudonym")).with_for_update()
+)
 _LOAD_STATE = (
     select(
         Participant,
@@ -45,24 +48,32 @@ _LOAD_STATE = (
     .outerjoin(Conversation, Conversation.participant_id == Participant.id)
     .outerjoin(Participation, Participation.id == Conversation.participation_id)
     .outerjoin(ChatLink, ChatLink.participant_id == Participant.id)
-    .where(Participant.pseudonym == bindparam("pseudonym"))
-    .with_for_update(of=Participant)
+    .where(Participant.id == bindparam("participant_id"))
 )
 
 
 def load_state(session: Session, pseudonym: str, update_id: int | None) -> ParticipantState | None:
-    """A participant with their conversation, participation and chat link, in one query.
+    """A participant with their conversation, participation and chat link.
 
     The participant's row stays locked until commit, which serialises all
     updates of one participant across workers (PostgreSQL); SQLite already
-    serialises writers with BEGIN IMMEDIATE.
+    serialises writers with BEGIN IMMEDIATE. The lock comes first, in a
+    statement of its own: a PostgreSQL ``SELECT ... FOR UPDATE`` that waits
+    for the lock still returns the joined rows as they were when it started,
+    so one statement would hand this turn the conversation from before the
+    turn it waited for.
     """
-    # Channels without update ids (the console) ask about -1, which never exists.
-    parameters = {"pseudonym": pseudonym, "update_id": update_id if update_id is not None else -1}
-    row = session.execute(_LOAD_STATE, parameters).one_or_none()
-    if row is None:
+    participant_id = session.execute(_LOCK_PARTICIPANT, {"pseudonym": pseudonym}).scalar()
+    if participant_id is None:
         return None
-    participant, conversation, participation, chat_link, seen_update = row
+    # Channels without update ids (the console) ask about -1, which never exists.
+    parameters = {
+        "participant_id": participant_id,
+        "update_id": update_id if update_id is not None else -1,
+    }
+    participant, conversation, participation, chat_link, seen_update = session.execute(
+        _LOAD_STATE, parameters
+    ).one()
     return ParticipantState(participant, conversation, participation, chat_link, bool(seen_update))
 
 
