@@ -53,6 +53,7 @@ from tenacity import (
 )
 from tornado.httpserver import HTTPServer
 
+from bot.delivery import HandledUpdates, HandlingQueue, Poller, run_polling
 from bot.engine import (
     Command,
     Edit,
@@ -99,12 +100,21 @@ DATABASE_PATIENCE = 30.0
 class PerParticipantOrder(BaseUpdateProcessor):
     """Handles different participants concurrently, and each participant's updates in order."""
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(self, max_concurrent_updates: int, on_handled: Callable[[int], None]) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._queued: Counter[int] = Counter()
+        # Told each update id once its handlers are done; only then is Telegram told.
+        self._on_handled = on_handled
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await self._in_order(update, coroutine)
+        finally:
+            if isinstance(update, Update):
+                self._on_handled(update.update_id)
+
+    async def _in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         user = update.effective_user if isinstance(update, Update) else None
         if user is None:
             await coroutine
@@ -213,15 +223,24 @@ class TelegramAdapter:
         self.retention: asyncio.Task[None] | None = None
         self.flood = FloodGuard()
 
-    def build_application(self) -> Application[Any, Any, Any, Any, Any, Any]:
-        """The Application, with handlers, rate limiter and ordered concurrent processing."""
+    def build_application(
+        self, handled: HandledUpdates, *, webhook: bool
+    ) -> Application[Any, Any, Any, Any, Any, Any]:
+        """The Application, with handlers, rate limiter and ordered concurrent processing.
+
+        Telegram is told an update is done only once ``handled`` has seen it
+        through the handlers (bot/delivery.py): long polling runs our own
+        ``Poller`` instead of PTB's Updater, and the webhook's queue makes PTB's
+        handler wait before it answers 200.
+        """
         settings = self.runtime.settings
         assert settings.telegram_bot_token is not None
         api = settings.telegram_api_url.rstrip("/")
         limits = self.runtime.survey.telegram
+        builder = Application.builder()
+        builder = builder.update_queue(HandlingQueue(handled)) if webhook else builder.updater(None)
         application = (
-            Application.builder()
-            .token(settings.telegram_bot_token.get_secret_value())
+            builder.token(settings.telegram_bot_token.get_secret_value())
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
             .rate_limiter(
@@ -230,7 +249,7 @@ class TelegramAdapter:
                     max_retries=limits.rate_limit.max_retries,
                 )
             )
-            .concurrent_updates(PerParticipantOrder(limits.concurrent_updates))
+            .concurrent_updates(PerParticipantOrder(limits.concurrent_updates, handled.handled))
             .request(AiohttpRequest(connection_pool_size=limits.connection_pool_size))
             .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .post_init(self.post_init)
@@ -537,10 +556,13 @@ class TelegramAdapter:
 
 def run_telegram(runtime: Runtime, *, webhook: bool) -> None:
     """Run the bot until SIGINT/SIGTERM, by long polling or as a webhook server."""
-    application = TelegramAdapter(runtime).build_application()
     settings = runtime.settings
+    handled = HandledUpdates()
+    application = TelegramAdapter(runtime).build_application(handled, webhook=webhook)
     if not webhook:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=10, bootstrap_retries=-1)
+        run_polling(
+            application, Poller(application.bot, application.update_queue, handled, ALLOWED_UPDATES)
+        )
         return
     assert settings.jeugdstem_webhook_secret is not None
     # PTB's webhook server (tornado) reads a whole body, up to 100 MB, before it checks

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from telegram import Update
 
 from bot.engine import Button
@@ -72,7 +73,8 @@ def _update(update_id: int, user_id: int) -> Update:
 
 
 async def test_one_participants_updates_run_in_order_others_concurrently() -> None:
-    processor = PerParticipantOrder(16)
+    handled: list[int] = []
+    processor = PerParticipantOrder(16, handled.append)
     log: list[tuple[str, int]] = []
     running: set[int] = set()
     overlap = []
@@ -99,3 +101,19 @@ async def test_one_participants_updates_run_in_order_others_concurrently() -> No
     # User 2's update did not wait for user 1's slow one.
     assert log.index(("end", 4)) < log.index(("end", 1))
     assert overlap
+    # Each update is reported handled once, when its work is done (update 3 is user 2's).
+    assert sorted(handled) == [1, 2, 3, 4]
+    assert handled.index(3) < handled.index(1)
+
+
+async def test_an_update_whose_work_failed_is_still_reported_handled() -> None:
+    """Else long polling would hand it out again and again (the person got an apology)."""
+    handled: list[int] = []
+    processor = PerParticipantOrder(4, handled.append)
+
+    async def broken() -> None:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await processor.process_update(_update(7, 1), broken())
+    assert handled == [7]

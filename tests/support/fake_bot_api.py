@@ -180,6 +180,8 @@ class FakeBotApi:
         self.commands: dict[str | None, list[dict[str, str]]] = {}
         self.calls: list[str] = []
         self.get_updates_calls = 0
+        # Every update id getUpdates has handed to a bot, confirmed or not.
+        self.handed_out: set[int] = set()
         self.webhook: dict[str, Any] | None = None
         # Latency as Telegram would see it: from handing a chat's update to the bot
         # (getUpdates or webhook) to the bot's first message or edit in that chat.
@@ -335,6 +337,7 @@ class FakeBotApi:
         self._forced = [u for u in self._forced if u not in batch]
         now = time.monotonic()
         for update in batch:
+            self.handed_out.add(update["update_id"])
             chat = _chat_of(update)
             if chat is not None:
                 self._awaiting_reply.setdefault(chat, now)
