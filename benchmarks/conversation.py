@@ -144,6 +144,10 @@ async def run(
     workdir = Path(tempfile.mkdtemp(prefix="jeugdstem-bench-"))
     config = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
     config["telegram"]["rate_limit"]["overall_max_rate"] = 0  # 0 switches the limiter off
+    # The scripted participant cannot know whether the classifier will ask about the themes
+    # of an answer (that depends on its confidence), so it is never asked here.
+    for question in config["questions"]:
+        question["confirm_themes"] = False
     for key, value in (overrides or {}).items():
         config["telegram"][key] = value
     config_path = workdir / "config.yml"

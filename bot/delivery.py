@@ -48,9 +48,11 @@ log = structlog.get_logger("jeugdstem.delivery")
 # Seconds Telegram holds a getUpdates open when nothing is waiting.
 LONG_POLL_SECONDS = 10
 # While updates are being handled the next poll returns at once (the unhandled ones
-# come back with it), so polls are paced: at most one per this many seconds, sooner
-# when something has been handled. New arrivals wait at most this long.
+# come back with it), so polls are paced: one when an update has been handled, but
+# at least BUSY_POLL_GAP apart (each poll parses up to 100 updates again) and at most
+# BUSY_POLL_SECONDS. New arrivals wait at most that long.
 BUSY_POLL_SECONDS = 0.2
+BUSY_POLL_GAP = 0.05
 # Longest wait between attempts when Telegram cannot be reached.
 MAX_BACKOFF_SECONDS = 30.0
 
@@ -203,8 +205,12 @@ class Poller:
 
     async def _pause(self) -> None:
         """Wait a moment before polling again while updates are being handled."""
+        started = asyncio.get_running_loop().time()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.updates.changed.wait(), BUSY_POLL_SECONDS)
+        waited = asyncio.get_running_loop().time() - started
+        if waited < BUSY_POLL_GAP:
+            await self._sleep(BUSY_POLL_GAP - waited)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

@@ -337,9 +337,12 @@ class FakeBotApi:
         self._forced = [u for u in self._forced if u not in batch]
         now = time.monotonic()
         for update in batch:
+            # A bot that has not confirmed an update is handed it again with every poll;
+            # the latency runs from the first time.
+            first_time = update["update_id"] not in self.handed_out
             self.handed_out.add(update["update_id"])
             chat = _chat_of(update)
-            if chat is not None:
+            if chat is not None and first_time:
                 self._awaiting_reply.setdefault(chat, now)
         return batch
 
