@@ -10,12 +10,3 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def is_formula_like(value: str) -> bool:
     """Whether a spreadsheet could read this text as a formula."""
     return value.startswith(FORMULA_STARTS)
-
-
-def neutralised(value: str) -> str:
-    """The text with a leading apostrophe if it could run as a formula (for CSV).
-
-    The apostrophe is what Excel itself uses to mark "this is text"; it is
-    visible in the cell, which is the price of a CSV that cannot run code.
-    """
-    return "'" + value if is_formula_like(value) else value

@@ -19,9 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from nlu.data import Example
 from nlu.redact import redact
 from reports.exports import STAFF_THEMES_AT_EXPORT, TRANSCRIPTS_SHEET
@@ -94,6 +91,11 @@ def parse_themes(cell: Any, known: Sequence[str]) -> tuple[tuple[str, ...] | Non
 
 def read_label_sheet(path: Path, known_themes: Sequence[str]) -> SheetReading:
     """The labels and problems of a reviewed export's transcripts sheet."""
+    # Imported here: openpyxl (and numpy under it) is a tenth of a second every other
+    # jeugdstem command would pay at start-up.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, InvalidFileException, zipfile.BadZipFile, KeyError) as error:

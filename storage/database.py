@@ -15,15 +15,15 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import psycopg
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -178,6 +178,9 @@ class Database:
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID}
                 )
+            # Imported here: Alembic is a tenth of a second that only migrating needs.
+            from alembic import command
+
             command.upgrade(alembic_config(connection), "head")
 
     def dispose(self) -> None:
@@ -190,6 +193,8 @@ class Database:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration pointing at our migrations, optionally on a live connection."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
@@ -209,4 +214,6 @@ def database_unavailable(error: BaseException) -> bool:
     """
     if not isinstance(error, DBAPIError):
         return False
+    import psycopg  # only on errors, and SQLite users never need it
+
     return bool(error.connection_invalidated) or isinstance(error.orig, psycopg.OperationalError)

@@ -361,6 +361,10 @@ def test_same_rows_give_byte_identical_files(tmp_path: Path) -> None:
     assert one == two
 
 
+class Tracker(dict[str, float]):
+    """Scores only one row holds: a tuple cannot be watched with a weak reference, this can."""
+
+
 def test_rows_are_streamed_one_participant_at_a_time(tmp_path: Path) -> None:
     folder = tmp_path / "html"
     participants, per_participant = 200, 5
@@ -380,14 +384,16 @@ def test_rows_are_streamed_one_participant_at_a_time(tmp_path: Path) -> None:
                 assert (folder / f"{person - 2:012x}.html").exists()
                 pages_seen_early += 1
             for turn in range(per_participant):
+                tracker = Tracker()
                 row = make_row(
                     f"{person:012x}",
                     person * per_participant + turn,
                     participation=person,
                     answer=f"antwoord {turn}",
-                )
+                )._replace(predicted_scores=tracker)
                 alive += 1
-                weakref.finalize(row, released)
+                weakref.finalize(tracker, released)
+                del tracker
                 most_alive = max(most_alive, alive)
                 yield row
                 del row
