@@ -25,7 +25,12 @@ import pytest
 
 from bot.survey import Survey
 from storage import Database
-from tests.support.bot_process import BotProcess, bot_environment, wait_for_port
+from tests.support.bot_process import (
+    BotProcess,
+    bot_environment,
+    wait_for_port,
+    webhook_settings,
+)
 from tests.support.crowd import Crowd, CrowdApi, crowd_config, verify
 from tests.support.postgres import free_port
 
@@ -185,9 +190,7 @@ async def test_the_webhook_answers_only_once_the_update_is_handled(
         database_url,
         SECRET,
         JEUGDSTEM_CONFIG=str(crowd_config(tmp_path)),
-        JEUGDSTEM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
-        JEUGDSTEM_WEBHOOK_SECRET="crash-webhook-token",
-        JEUGDSTEM_WEBHOOK_PORT=str(port),
+        **webhook_settings(port, "crash-webhook-token"),
     )
     bot = BotProcess(env, tmp_path / "bot.log", "run", "--webhook")
     await bot.start()

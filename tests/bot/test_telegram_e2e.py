@@ -20,7 +20,13 @@ from bot.identity import Pseudonymizer
 from bot.survey import Survey
 from storage import Base, ChatLink, Database, Participant
 from storage import repository as repo
-from tests.support.bot_process import BotProcess, bot_environment, wait_for_port
+from tests.support.bot_process import (
+    BotProcess,
+    bot_environment,
+    wait_for_port,
+    webhook_settings,
+    webhook_url,
+)
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
 from tests.support.postgres import free_port
 
@@ -404,21 +410,14 @@ async def test_webhook_mode_with_secret_token(
     api: FakeBotApi, database_url: str, db: Database, tmp_path: Path, survey: Survey
 ) -> None:
     port = free_port()
-    webhook_url = f"http://127.0.0.1:{port}/telegram"
-    env = bot_environment(
-        api,
-        database_url,
-        SECRET,
-        JEUGDSTEM_WEBHOOK_URL=webhook_url,
-        JEUGDSTEM_WEBHOOK_SECRET="s3cr3t-token",
-        JEUGDSTEM_WEBHOOK_PORT=str(port),
-    )
+    url = webhook_url(port)
+    env = bot_environment(api, database_url, SECRET, **webhook_settings(port, "s3cr3t-token"))
     process = BotProcess(env, tmp_path / "webhook.log", "run", "--webhook")
     await process.start()
     try:
         await api.wait_until(lambda: api.webhook is not None, timeout=60)
         assert api.webhook is not None
-        assert api.webhook["url"] == webhook_url
+        assert api.webhook["url"] == url
         assert api.webhook["secret_token"] == "s3cr3t-token"
         await wait_for_port(port)
 
@@ -434,7 +433,7 @@ async def test_webhook_mode_with_secret_token(
         update: dict[str, Any] = {"update_id": 1, "message": {"message_id": 1}}
         async with aiohttp.ClientSession() as session:
             for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
-                async with session.post(webhook_url, json=update, headers=headers) as response:
+                async with session.post(url, json=update, headers=headers) as response:
                     assert response.status == 403
     finally:
         assert await process.stop() == 0, process.logs()

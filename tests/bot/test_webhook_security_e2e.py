@@ -28,7 +28,14 @@ import pytest
 from bot.survey import Survey
 from bot.telegram import WEBHOOK_MAX_BODY_BYTES
 from tests.bot.test_telegram_e2e import Youngster
-from tests.support.bot_process import REPO, BotProcess, bot_environment, wait_for_port
+from tests.support.bot_process import (
+    REPO,
+    BotProcess,
+    bot_environment,
+    wait_for_port,
+    webhook_settings,
+    webhook_url,
+)
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.postgres import free_port
 
@@ -111,14 +118,12 @@ async def test_webhook_refuses_strangers_and_big_bodies_and_keeps_secrets_out_of
 ) -> None:
     api = recording_api
     port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram"
+    url = webhook_url(port)
     env = bot_environment(
         api,
         database_url,
         HMAC_SECRET,
-        JEUGDSTEM_WEBHOOK_URL=url,
-        JEUGDSTEM_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        JEUGDSTEM_WEBHOOK_PORT=str(port),
+        **webhook_settings(port, WEBHOOK_SECRET),
         JEUGDSTEM_LOG_LEVEL="DEBUG",  # the most a deployment could log
     )
     process = BotProcess(env, tmp_path / "webhook.log", "run", "--webhook")

@@ -24,7 +24,13 @@ from bot.identity import Pseudonymizer
 from bot.survey import Survey
 from storage import Answer, Conversation, Database, Participant, Participation
 from tests.conftest import TEMPLATE
-from tests.support.bot_process import BotProcess, bot_environment, wait_for_port
+from tests.support.bot_process import (
+    BotProcess,
+    bot_environment,
+    wait_for_port,
+    webhook_settings,
+    webhook_url,
+)
 from tests.support.crowd import Crowd, CrowdApi, crowd_config, verify
 from tests.support.fake_bot_api import SentMessage
 from tests.support.postgres import free_port
@@ -58,20 +64,17 @@ async def workers(
     processes: list[BotProcess] = []
     for name in ("a", "b"):
         port = free_port()
-        url = f"http://127.0.0.1:{port}/telegram"
         env = bot_environment(
             api,
             postgres_url,
             SECRET,
             JEUGDSTEM_CONFIG=str(config),
-            JEUGDSTEM_WEBHOOK_URL=url,
-            JEUGDSTEM_WEBHOOK_SECRET=WEBHOOK_SECRET,
-            JEUGDSTEM_WEBHOOK_PORT=str(port),
+            **webhook_settings(port, WEBHOOK_SECRET),
         )
         process = BotProcess(env, tmp_path / f"worker-{name}.log", "run", "--webhook")
         await process.start()
         processes.append(process)
-        api.worker_urls.append(url)
+        api.worker_urls.append(webhook_url(port))
         if name == "a":
             # The first trains the NLU model; the second then loads it.
             await api.wait_until(lambda: api.webhook is not None, timeout=90)

@@ -35,6 +35,20 @@ def bot_environment(
     return env
 
 
+def webhook_url(port: int) -> str:
+    """Where a webhook worker on this loopback port takes Telegram's POSTs."""
+    return f"http://127.0.0.1:{port}/telegram"
+
+
+def webhook_settings(port: int, secret_token: str) -> dict[str, str]:
+    """The environment of a `jeugdstem run --webhook` worker on this port (for bot_environment)."""
+    return {
+        "JEUGDSTEM_WEBHOOK_URL": webhook_url(port),
+        "JEUGDSTEM_WEBHOOK_SECRET": secret_token,
+        "JEUGDSTEM_WEBHOOK_PORT": str(port),
+    }
+
+
 class BotProcess:
     """One `python -m bot run` subprocess; its stderr (the logs) goes to a file."""
 
