@@ -186,15 +186,14 @@ class Poller:
                 await self._sleep(1.0)
 
     async def _fetch(self, wait_seconds: int) -> None:
+        offset = self.updates.offset
         updates = await self.bot.get_updates(
-            offset=self.updates.offset,
-            timeout=wait_seconds,
-            allowed_updates=self.allowed_updates,
+            offset=offset, timeout=wait_seconds, allowed_updates=self.allowed_updates
         )
         in_batch: set[int] = set()
         for update in updates:
             update_id = update.update_id
-            if update_id in in_batch or update_id < self.updates.offset:
+            if update_id in in_batch or update_id < offset:
                 # Telegram handed out the same update twice; handle it once.
                 log.info("update_redelivered", update_id=update_id)
             elif self.updates.fetched(update_id):

@@ -1,4 +1,4 @@
-"""Long polling confirms an update only once it has been handled (bot/polling.py)."""
+"""Long polling confirms an update only once it has been handled (bot/delivery.py)."""
 
 from __future__ import annotations
 
