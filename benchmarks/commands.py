@@ -12,9 +12,9 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import make_url
 
-from bot.demo import fill_demo
-from bot.survey import load_survey
+from reports.demo.generator import fill_demo
 from storage import Database
+from survey.config import load_survey
 from tests.support.postgres import PostgresServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,11 +48,11 @@ def environment(url: str) -> dict[str, str]:
 
 
 def run_jeugdstem(args: list[str], url: str, log: Path) -> Run:
-    """Run `python -m bot <args>` and measure it; output and errors go to ``log``."""
+    """Run `python -m cli <args>` and measure it; output and errors go to ``log``."""
     with log.open("wb") as out:
         started = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-m", "bot", *args],
+            [sys.executable, "-m", "cli", *args],
             cwd=str(REPO),
             env=environment(url),
             stdout=out,

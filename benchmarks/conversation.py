@@ -2,7 +2,7 @@
 
     python benchmarks/conversation.py [--participants 500] [--database sqlite|postgresql]
 
-The bot runs as `python -m bot run` against the fake Bot API server, exactly as
+The bot runs as `python -m cli run` against the fake Bot API server, exactly as
 in the end-to-end tests, with Telegram's outgoing rate limit switched off: the
 figure we want is what the bot itself can do (Telegram's own limit of about 30
 messages/s is enforced by AIORateLimiter in production). All participants

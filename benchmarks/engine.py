@@ -22,9 +22,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.engine import Event, Incoming, Press, Response, Start, SurveyEngine, Text  # noqa: E402
-from bot.identity import CallbackCodec  # noqa: E402
-from bot.survey import load_survey  # noqa: E402
+from privacy.identity import CallbackCodec  # noqa: E402
 from storage import Database  # noqa: E402
+from survey.config import load_survey  # noqa: E402
 from tests.support.postgres import PostgresServer  # noqa: E402
 
 

@@ -5,7 +5,7 @@
 
 For each database it fills two throwaway databases with synthetic data
 (bot/demo.py): one with --answers answers from --participants participants, one
-with a fifth of both. It then runs the real command, `python -m bot export
+with a fifth of both. It then runs the real command, `python -m cli export
 --format F -o OUT` with DATABASE_URL in its environment, once per format and
 database, one at a time, and prints wall time and the child's peak RSS (from
 its VmHWM, sampled until it exits). If the export streams, peak RSS barely grows

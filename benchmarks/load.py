@@ -2,7 +2,7 @@
 
     python benchmarks/load.py [--minutes 10] [--participants 2000] [--burst-every 30]
 
-The real bot process (`python -m bot run`, long polling) runs against the fake
+The real bot process (`python -m cli run`, long polling) runs against the fake
 Bot API server and a throwaway PostgreSQL server, with Telegram's outgoing
 rate limit off (as in benchmarks/conversation.py). Participants come in bursts
 (a poster campaign, a group session): every --burst-every seconds a group
@@ -35,8 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.conversation import percentiles  # noqa: E402
-from bot.survey import load_survey  # noqa: E402
 from storage import Database  # noqa: E402
+from survey.config import load_survey  # noqa: E402
 from tests.support.bot_process import BotProcess, bot_environment  # noqa: E402
 from tests.support.crowd import Crowd, CrowdApi, Player, crowd_config, verify  # noqa: E402
 from tests.support.postgres import PostgresServer  # noqa: E402

@@ -57,7 +57,6 @@ from sklearn.preprocessing import MultiLabelBinarizer
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.survey import load_survey  # noqa: E402
 from nlu.builtin import BuiltinClassifier, build_pipeline  # noqa: E402
 from nlu.classifier import Classifier, Prediction  # noqa: E402
 from nlu.data import TEST_DIR, TRAIN_DIR, Example, load_dir  # noqa: E402
@@ -70,6 +69,7 @@ from nlu.rasa import (  # noqa: E402
     train_command,
     wait_until_ready,
 )
+from survey.config import load_survey  # noqa: E402
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 FOLDS = 5

@@ -30,7 +30,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from nlu.redact import PLACEHOLDERS, redact  # noqa: E402
+from privacy.redact import PLACEHOLDERS, redact  # noqa: E402
 
 LABELLED = REPO / "nlu" / "data" / "pii" / "test.jsonl"
 KIND_OF = {placeholder: kind for kind, placeholder in PLACEHOLDERS.items()}

@@ -4,7 +4,7 @@
                                 [--database sqlite|postgresql|both]
 
 For each database it fills a throwaway database with synthetic data
-(bot/demo.py), then runs the real command, `python -m bot report -o OUT` (HTML
+(bot/demo.py), then runs the real command, `python -m cli report -o OUT` (HTML
 with charts) and `--format md`, with DATABASE_URL in its environment, one at a
 time, and prints wall time and the child's peak RSS (its VmHWM, sampled until
 it exits). PostgreSQL is a throwaway server on loopback

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.engine import SurveyEngine
-from bot.identity import CallbackCodec, Pseudonymizer, load_or_create_secret
 from bot.settings import Settings, config_dir
-from bot.survey import Survey, load_survey
 from nlu.distress import DistressDetector
 from nlu.service import Analyser, theme_service
+from privacy.identity import CallbackCodec, Pseudonymizer, load_or_create_secret
 from storage import Database
+from survey.config import Survey, load_survey
 
 
 @dataclass

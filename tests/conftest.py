@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import make_url
 
 from bot.engine import SurveyEngine
-from bot.identity import CallbackCodec
-from bot.survey import Survey, load_survey
+from privacy.identity import CallbackCodec
 from storage import Database
+from survey.config import Survey, load_survey
 from tests.support.postgres import PostgresServer
 
 REPO = Path(__file__).resolve().parent.parent

@@ -23,8 +23,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.survey import Survey
 from storage import Database
+from survey.config import Survey
 from tests.support.bot_process import (
     BotProcess,
     bot_environment,

@@ -33,10 +33,10 @@ from bot.engine import (
     SurveyEngine,
     Text,
 )
-from bot.identity import CallbackCodec
-from bot.survey import Survey
+from privacy.identity import CallbackCodec
 from storage import Base, ChatLink, Conversation, Database, Participant, Participation
 from storage import repository as repo
+from survey.config import Survey
 from tests.conftest import TEST_SECRET
 
 PSEUDONYM = "pseudonym-of-participant-1"

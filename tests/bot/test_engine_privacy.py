@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.engine import Command, Event, Incoming, NonText, Press, Reply, Start, SurveyEngine, Text
-from bot.identity import CallbackCodec
-from bot.survey import Survey
 from nlu.distress import DistressDetector
 from nlu.service import Analyser
+from privacy.identity import CallbackCodec
 from storage import Base, Database
+from survey.config import Survey
 from tests.bot.test_engine import (
     CHAT_ID,
     OTHER,

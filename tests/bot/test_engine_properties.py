@@ -51,14 +51,14 @@ from bot.engine import (
     Text,
     _normalise,
 )
-from bot.identity import CallbackCodec
-from bot.survey import Survey
-from bot.telegram import keyboard_markup, split_text
+from bot.telegram.adapter import keyboard_markup, split_text
 from nlu.classifier import NluUnavailable, Prediction
 from nlu.distress import DistressDetector
 from nlu.service import Analyser
+from privacy.identity import CallbackCodec
 from storage import Answer, Database, Participation
 from storage import repository as repo
+from survey.config import Survey
 from tests.conftest import TEST_SECRET
 
 EXPLORE = os.environ.get("JEUGDSTEM_EXPLORE") == "1"

@@ -13,13 +13,13 @@ import asyncio
 import pytest
 
 from bot.engine import Edit, Press, Start, SurveyEngine
-from bot.identity import CallbackCodec
-from bot.survey import Survey
 from nlu.classifier import NluUnavailable, Prediction
 from nlu.distress import DistressDetector
 from nlu.service import Analyser, BuiltinService, builtin_classifier
+from privacy.identity import CallbackCodec
 from storage import Answer, Database
 from storage import repository as repo
+from survey.config import Survey
 from tests.bot.test_engine import (
     PSEUDONYM,
     Chat,

@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, make_url, select, text
 
-from bot.http import AiohttpRequest
-from bot.survey import Survey
+from bot.telegram.transport import AiohttpRequest
 from storage import Answer, Conversation, Database, Participant
 from storage import repository as repo
+from survey.config import Survey
 from tests.bot.test_telegram_e2e import SECRET, Youngster
 from tests.support.bot_process import BotProcess, bot_environment
 from tests.support.cli import run_jeugdstem

@@ -34,15 +34,15 @@ import openpyxl
 import pytest
 
 from bot.engine import Command, Event, Incoming, Press, Response, Start, SurveyEngine, Text
-from bot.identity import CallbackCodec
-from bot.survey import Survey
-from bot.telegram import split_text
+from bot.telegram.adapter import split_text
 from nlu.distress import DistressDetector
-from nlu.redact import redact
 from nlu.service import Analyser, BuiltinService, builtin_classifier
-from reports.cells import FORMULA_STARTS
+from privacy.identity import CallbackCodec
+from privacy.redact import redact
+from reports.exports.cells import FORMULA_STARTS
 from storage import Database
 from storage import repository as repo
+from survey.config import Survey
 from tests.support.cli import run_jeugdstem
 
 CORPUS_FILE = Path(__file__).resolve().parents[1] / "data" / "nasty_strings.json"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.survey import Survey
 from storage import Database
 from storage import repository as repo
+from survey.config import Survey
 from tests.bot.test_telegram_e2e import SECRET, Youngster
 from tests.support.bot_process import BotProcess, bot_environment
 from tests.support.fake_bot_api import FakeBotApi

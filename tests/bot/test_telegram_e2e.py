@@ -16,10 +16,10 @@ import aiohttp
 import pytest
 from sqlalchemy import String, Text, select, text
 
-from bot.identity import Pseudonymizer
-from bot.survey import Survey
+from privacy.identity import Pseudonymizer
 from storage import Base, ChatLink, Database, Participant
 from storage import repository as repo
+from survey.config import Survey
 from tests.support.bot_process import (
     BotProcess,
     bot_environment,

@@ -25,8 +25,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.survey import Survey
-from bot.telegram import WEBHOOK_MAX_BODY_BYTES
+from bot.telegram.adapter import WEBHOOK_MAX_BODY_BYTES
+from survey.config import Survey
 from tests.bot.test_telegram_e2e import Youngster
 from tests.support.bot_process import (
     REPO,
@@ -214,7 +214,7 @@ def test_a_database_password_never_reaches_the_output(tmp_path: Path) -> None:
     api = FakeBotApi(TOKEN)
     env = bot_environment(api, url, HMAC_SECRET)
     completed = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "cli", "run"],
         cwd=str(REPO),
         env=env,
         capture_output=True,

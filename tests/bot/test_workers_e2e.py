@@ -20,9 +20,9 @@ import psycopg
 import pytest
 from sqlalchemy import make_url, select
 
-from bot.identity import Pseudonymizer
-from bot.survey import Survey
+from privacy.identity import Pseudonymizer
 from storage import Answer, Conversation, Database, Participant, Participation
+from survey.config import Survey
 from tests.conftest import TEMPLATE
 from tests.support.bot_process import (
     BotProcess,

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from bot.survey import Survey
 from nlu.builtin import BuiltinClassifier
 from nlu.data import TEST_DIR, TRAIN_DIR, Example, load_dir
 from nlu.evaluation import evaluate
+from survey.config import Survey
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.survey import Survey
 from nlu.data import (
     NOISE,
     TEST_DIR,
@@ -20,6 +19,7 @@ from nlu.data import (
     merge_examples,
     to_rasa_yaml,
 )
+from survey.config import Survey
 
 
 def theme_ids(survey: Survey) -> list[str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.survey import Survey
 from nlu.data import Example
 from nlu.keywords import KEYWORDS, KeywordClassifier, fold
+from survey.config import Survey
 
 
 def test_every_configured_theme_has_keywords(survey: Survey) -> None:

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.survey import Survey
 from nlu.classifier import NluUnavailable
 from nlu.distress import DistressDetector
 from nlu.rasa import (
@@ -32,6 +31,7 @@ from nlu.rasa import (
     wait_until_ready,
 )
 from nlu.service import Analyser
+from survey.config import Survey
 from tests.support.config import REPO, write_test_config
 from tests.support.postgres import free_port
 
@@ -114,7 +114,7 @@ def trained_rasa(rasa_config: Path) -> Path:
     executable = REPO / ".venv-rasa" / "bin" / "rasa"
     assert executable.exists(), "run `make setup-rasa` (make test does it)"
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "nlu", "train", "--backend", "rasa"],
+        [sys.executable, "-m", "cli", "nlu", "train", "--backend", "rasa"],
         env=_environment(rasa_config),
         cwd=rasa_config.parent,
         capture_output=True,
@@ -145,7 +145,7 @@ def rasa_server(rasa_config: Path, trained_rasa: Path) -> Iterator[RasaServer]:
     log_path = rasa_config.parent / "rasa-server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "nlu", "serve", "--port", port],
+            [sys.executable, "-m", "cli", "nlu", "serve", "--port", port],
             env=_environment(rasa_config),
             cwd=rasa_config.parent,
             stdout=log,
@@ -202,7 +202,7 @@ def test_predict_through_the_rasa_backend_follows_the_contract(
         json.dumps({"id": "y", "text": "ik wil er niet meer zijn"}),
     ]
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "nlu", "predict", "--backend", "rasa"],
+        [sys.executable, "-m", "cli", "nlu", "predict", "--backend", "rasa"],
         env=_environment(rasa_config),
         cwd=rasa_config.parent,
         input="\n".join(lines) + "\n",
@@ -228,7 +228,7 @@ def test_evaluate_through_the_rasa_backend(
         [
             sys.executable,
             "-m",
-            "bot",
+            "cli",
             "nlu",
             "evaluate",
             str(REPO / "nlu/data/test"),

@@ -50,7 +50,7 @@ def webhook_settings(port: int, secret_token: str) -> dict[str, str]:
 
 
 class BotProcess:
-    """One `python -m bot run` subprocess; its stderr (the logs) goes to a file."""
+    """One `python -m cli run` subprocess; its stderr (the logs) goes to a file."""
 
     def __init__(self, env: dict[str, str], log_path: Path, *args: str) -> None:
         self.env = env
@@ -64,7 +64,7 @@ class BotProcess:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "bot",
+                "cli",
                 *self.args,
                 env=self.env,
                 cwd=str(REPO),

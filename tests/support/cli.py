@@ -28,7 +28,7 @@ def run_jeugdstem(
     stdin: str = "",
     timeout: float = 300,
 ) -> Result:
-    """`python -m bot <args>` with only the settings a deployment would give it."""
+    """`python -m cli <args>` with only the settings a deployment would give it."""
     environment = {
         k: v
         for k, v in os.environ.items()
@@ -42,7 +42,7 @@ def run_jeugdstem(
         COLUMNS="200",  # rich wraps error messages at the terminal width
     )
     completed = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=str(cwd),
         env=environment,
         input=stdin.encode("utf-8"),

@@ -29,9 +29,9 @@ import yaml
 from aiohttp import ClientSession
 from sqlalchemy import select
 
-from bot.identity import Pseudonymizer
-from bot.survey import Question, Survey
+from privacy.identity import Pseudonymizer
 from storage import Answer, Conversation, Database, Participant, Participation
+from survey.config import Question, Survey
 from tests.support.bot_process import REPO
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
 

@@ -1,3 +1,0 @@
-from bot.cli import app
-
-app(prog_name="jeugdstem")

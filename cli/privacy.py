@@ -1,0 +1,106 @@
+"""`jeugdstem privacy ...`: the redactor for staff tools, and erasure on a participant's behalf."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import typer
+from sqlalchemy import select
+
+from bot.logs import configure_logging, short_pseudonym
+from cli.support import load_config, load_settings, open_database
+from privacy.redact import redact
+from privacy.retention import apply_retention
+from storage import Participant
+from storage import repository as repo
+
+privacy_app = typer.Typer(
+    help="Privacy tools: redact text, erase a participant.", no_args_is_help=True
+)
+
+
+@privacy_app.command("redact")
+def redact_command() -> None:
+    """stdin JSONL {"id","text"} -> stdout JSONL {"id","text"} with PII as placeholders.
+
+    A bad line gets an error on stderr with its number (never its text); the
+    others are still answered, and the exit code is then 1.
+    """
+    failed = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            failed += 1
+            typer.echo(f"line {number}: not valid JSON: {error.msg}", err=True)
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            failed += 1
+            typer.echo(f'line {number}: expected an object {{"id": ..., "text": "..."}}', err=True)
+            continue
+        out = {"id": item.get("id"), "text": redact(item["text"])}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    if failed:
+        raise typer.Exit(1)
+
+
+@privacy_app.command()
+def forget(
+    pseudonym: str = typer.Argument(
+        ..., help="The participant's pseudonym, or its first 12 characters as in exports."
+    ),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Erase every row about one participant, as /delete does for them."""
+    settings = load_settings()
+    configure_logging("WARNING")
+    database = open_database(settings)
+    try:
+        with database.transaction() as session:
+            query = select(Participant.id, Participant.pseudonym).where(
+                Participant.pseudonym.startswith(pseudonym, autoescape=True)
+            )
+            found = session.execute(query.limit(2)).all()
+        if len(pseudonym) < 12:
+            typer.echo("Give at least the first 12 characters of the pseudonym.", err=True)
+            raise typer.Exit(1)
+        if not found:
+            typer.echo(f"No participant with pseudonym {pseudonym!r}.", err=True)
+            raise typer.Exit(1)
+        if len(found) > 1:
+            typer.echo(f"{pseudonym!r} matches several participants: give more of it.", err=True)
+            raise typer.Exit(1)
+        [(participant_id, full)] = found
+        if not yes and not typer.confirm(
+            f"Erase everything about participant {short_pseudonym(full)}?", err=True
+        ):
+            raise typer.Exit(1)
+        with database.transaction() as session:
+            repo.delete_participant(session, participant_id)
+        typer.echo(f"Erased participant {short_pseudonym(full)} from every table.", err=True)
+    finally:
+        database.dispose()
+
+
+@privacy_app.command()
+def retention() -> None:
+    """Redact answer texts older than privacy.retention_days; drop dormant chat ids."""
+    settings = load_settings()
+    configure_logging("WARNING")
+    survey = load_config(settings)
+    database = open_database(settings)
+    try:
+        result = asyncio.run(apply_retention(database, survey.privacy))
+    finally:
+        database.dispose()
+    typer.echo(
+        f"Redacted {result.answers_redacted} answer texts older than "
+        f"{survey.privacy.retention_days} days; forgot {result.chat_links_dropped} chat ids "
+        f"not seen for {survey.privacy.chat_link_days} days.",
+        err=True,
+    )

@@ -1,0 +1,191 @@
+"""Stored answers as export rows: pseudonymised, redacted, with questions in Dutch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from privacy.redact import redact
+from storage.repository import TranscriptRecord
+
+# Staff read times as they are on the clock in Kortrijk.
+LOCAL_TIME = ZoneInfo("Europe/Brussels")
+
+# Exports show this much of the HMAC pseudonym: stable across exports, enough to tell
+# 20,000 participants apart, and what `jeugdstem privacy forget` accepts.
+PSEUDONYM_LENGTH = 12
+
+STAFF_LANGUAGE = "nl"
+
+
+def short_pseudonym(pseudonym: str) -> str:
+    """The pseudonym as staff see it."""
+    return pseudonym[:PSEUDONYM_LENGTH]
+
+
+class TranscriptRow(NamedTuple):
+    """One answer, ready for a staff member's eyes.
+
+    A named tuple rather than a frozen dataclass: an export builds 100,000 of
+    them, and a frozen dataclass's ``__init__`` costs a third more.
+    """
+
+    pseudonym: str
+    participation: int
+    answer_id: int
+    answered_at: datetime  # Europe/Brussels
+    question_id: str
+    question: str
+    answer: str  # redacted; "" for a button or a skip
+    button: str
+    skipped: bool
+    language: str
+    source: str
+    age_band: str
+    area: str
+    finished: bool
+    predicted_themes: tuple[str, ...]
+    # The predicted themes' scores, best first; `confidence` is the best of them.
+    predicted_scores: Mapping[str, float]
+    model_version: str
+    confirmed_themes: tuple[str, ...] | None
+    staff_themes: tuple[str, ...] | None
+    distress: bool
+
+    @property
+    def confidence(self) -> float | None:
+        """The classifier's confidence in its best theme, or None when unclassified."""
+        return max(self.predicted_scores.values()) if self.predicted_scores else None
+
+    @property
+    def themes(self) -> tuple[str, ...]:
+        """The themes that count: staff's, else the young person's, else the classifier's."""
+        if self.staff_themes is not None:
+            return self.staff_themes
+        if self.confirmed_themes is not None:
+            return self.confirmed_themes
+        return self.predicted_themes
+
+    @property
+    def predicted_text(self) -> str:
+        """The predicted themes as one cell."""
+        return join_themes(self.predicted_themes)
+
+    @property
+    def confirmed_text(self) -> str:
+        """The young person's themes as one cell."""
+        return join_themes(self.confirmed_themes)
+
+    @property
+    def staff_text(self) -> str:
+        """Staff's themes as one cell."""
+        return join_themes(self.staff_themes)
+
+
+@dataclass
+class ParticipantSummary:
+    """One participant across the exported answers: the participants sheet."""
+
+    pseudonym: str
+    language: str = ""
+    participations: set[int] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
+    age_band: str = ""
+    area: str = ""
+    answers: int = 0
+    finished: int = 0
+    first_answer: datetime | None = None
+    last_answer: datetime | None = None
+    themes: dict[str, int] = field(default_factory=dict)
+
+    def add(self, row: TranscriptRow) -> None:
+        """Count one more answer of this participant."""
+        if row.participation not in self.participations and row.finished:
+            self.finished += 1
+        self.participations.add(row.participation)
+        self.language = row.language
+        if row.source:
+            self.sources.add(row.source)
+        self.age_band = row.age_band or self.age_band
+        self.area = row.area or self.area
+        self.answers += 1
+        self.first_answer = self.first_answer or row.answered_at
+        self.last_answer = row.answered_at
+        for theme in row.themes:
+            self.themes[theme] = self.themes.get(theme, 0) + 1
+
+    @property
+    def theme_list(self) -> str:
+        """Their themes, most often named first."""
+        ranked = sorted(self.themes.items(), key=lambda item: (-item[1], item[0]))
+        return ", ".join(theme for theme, _ in ranked)
+
+
+class TranscriptBuilder:
+    """Turns stored records into rows: redacts, names questions, filters on themes."""
+
+    def __init__(self, question_texts: Mapping[str, str], themes: Iterable[str] = ()) -> None:
+        self.question_texts = dict(question_texts)
+        self.wanted_themes = frozenset(themes)
+
+    def rows(self, records: Iterable[TranscriptRecord]) -> Iterator[TranscriptRow]:
+        """The rows to export, in the records' order."""
+        for record in records:
+            row = self.row(record)
+            if self.wanted_themes and not self.wanted_themes.intersection(row.themes):
+                continue
+            yield row
+
+    def row(self, record: TranscriptRecord) -> TranscriptRow:
+        """One record as a row."""
+        predicted = tuple(record.themes or ())
+        scores = _scores_of(predicted, record.theme_scores)
+        return TranscriptRow(
+            pseudonym=short_pseudonym(record.pseudonym),
+            participation=record.participation_id,
+            answer_id=record.answer_id,
+            answered_at=local_time(record.created_at),
+            question_id=record.question_id,
+            question=self.question_texts.get(record.question_id, record.question_id),
+            answer=redact(record.text) if record.text else "",
+            button=record.button_value or "",
+            skipped=record.skipped,
+            language=record.language,
+            source=record.source or "",
+            age_band=record.age_band or "",
+            area=record.area or "",
+            finished=record.finished_at is not None,
+            predicted_themes=predicted,
+            predicted_scores=scores,
+            model_version=record.model_version or "",
+            confirmed_themes=_maybe_tuple(record.confirmed_themes),
+            staff_themes=_maybe_tuple(record.staff_themes),
+            distress=bool(record.distress),
+        )
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored instant on Kortrijk's clock (SQLite hands back naive UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_TIME)
+
+
+def _maybe_tuple(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    return tuple(values) if values is not None else None
+
+
+def _scores_of(predicted: Sequence[str], scores: Mapping[str, Any] | None) -> dict[str, float]:
+    """The predicted themes' scores, best first, rounded for people."""
+    if not scores:
+        return {}
+    pairs = [(theme, round(float(scores.get(theme, 0.0)), 3)) for theme in predicted]
+    return dict(sorted(pairs, key=lambda pair: (-pair[1], pair[0])))
+
+
+def join_themes(themes: Sequence[str] | None) -> str:
+    """Themes as one cell: "cost, transport"."""
+    return ", ".join(themes) if themes else ""

@@ -1,0 +1,136 @@
+"""The rendered report: byte-identical, self-contained, suppressed, redacted, in two formats."""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from reports.findings.builder import Findings, ReportScope, build_findings
+from reports.findings.render import ReportRenderer, markdown_escaped
+from storage import Database
+from storage.repository import TranscriptFilter, transcript_rows
+from survey.config import Survey
+from tests.reports.conftest import DISTRESS_TEXT, EMAIL, PHONE, seed_meeting
+from tests.support.cli import run_jeugdstem
+
+SECTIONS = (
+    "headline",
+    "ranking",
+    "for-whom",
+    "over-time",
+    "stories",
+    "together",
+    "signals",
+    "trust",
+)
+
+
+@pytest.fixture(scope="module")
+def seeded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite database with ``seed_meeting``'s participants (SQLite only: this is rendering)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'jeugdstem.db'}"
+    database = Database(url)
+    database.migrate()
+    seed_meeting(database)
+    database.dispose()
+    return url
+
+
+def _findings(url: str, survey: Survey, language: str = "nl") -> Findings:
+    database = Database(url)
+    try:
+        with database.snapshot() as session:
+            records = transcript_rows(session, TranscriptFilter())
+            return build_findings(records, survey, ReportScope(language=language))
+    finally:
+        database.dispose()
+
+
+def _numbers_in_count_cells(html: str) -> list[int]:
+    cells = re.findall(r'<td class="count">([^<]*)</td>', html)
+    return [int(cell.replace(".", "")) for cell in cells]
+
+
+def test_html_is_self_contained_suppressed_and_redacted(seeded_url: str, survey: Survey) -> None:
+    html = ReportRenderer(_findings(seeded_url, survey)).html()
+    for section in SECTIONS:
+        assert f'<section id="{section}"' in html
+    # Nothing loads from elsewhere: every src and href is a data: URI or an anchor.
+    for target in re.findall(r'(?:src|href)="([^"]*)"', html):
+        assert target.startswith(("data:", "#")), target
+    assert "http://" not in html and "https://" not in html
+    assert "default-src 'none'" in html
+    # Every count shown is at least 5; smaller ones read "< 5".
+    assert min(_numbers_in_count_cells(html)) >= 5
+    assert '<td class="count suppressed">&lt; 5</td>' in html
+    # Quotes: redacted, with their reference, never a distress message.
+    assert PHONE not in html and EMAIL not in html
+    assert "[telefoon]" in html or "[e-mail]" in html
+    quotes = re.findall(
+        r'<blockquote class="quote[^"]*" data-answer="(\d+)">(.*?)</blockquote>', html
+    )
+    assert quotes
+    for answer_id, body in quotes:
+        assert f"antwoord #{answer_id}" in body
+    assert DISTRESS_TEXT not in html
+    assert "Kooigem" in html  # named among the small groups taken together, never counted
+
+
+def test_the_same_data_gives_the_same_bytes(seeded_url: str, survey: Survey) -> None:
+    first = ReportRenderer(_findings(seeded_url, survey)).html()
+    second = ReportRenderer(_findings(seeded_url, survey)).html()
+    assert first == second
+    assert (
+        ReportRenderer(_findings(seeded_url, survey)).markdown()
+        == ReportRenderer(_findings(seeded_url, survey)).markdown()
+    )
+
+
+def test_markdown_has_every_section_and_no_small_number(seeded_url: str, survey: Survey) -> None:
+    markdown = ReportRenderer(_findings(seeded_url, survey)).markdown()
+    for number in range(1, 9):
+        assert f"\n## {number}. " in markdown
+    assert "> “" in markdown and "(antwoord #" in markdown
+    assert PHONE not in markdown and EMAIL not in markdown
+    cells = [
+        c.strip()
+        for line in markdown.splitlines()
+        if line.startswith("| ")
+        for c in line.split("|")
+    ]
+    numbers = [int(c.replace(".", "")) for c in cells if c.replace(".", "").isdigit()]
+    assert numbers and min(numbers) >= 5
+    assert "< 5" in markdown
+
+
+def test_markdown_escaping_keeps_text_as_typed() -> None:
+    assert markdown_escaped("*vet* [link](x) <b>\n# kop") == r"\*vet\* \[link\](x) \<b\> \# kop"
+
+
+def test_english_texts(seeded_url: str, survey: Survey) -> None:
+    html = ReportRenderer(_findings(seeded_url, survey, "en")).html()
+    assert "What young people tell us" in html
+    assert "answer #" in html
+
+
+def test_the_command_writes_private_identical_files(seeded_url: str, tmp_path: Path) -> None:
+    first, second, markdown = tmp_path / "a.html", tmp_path / "b.html", tmp_path / "r.md"
+    for output in (first, second):
+        result = run_jeugdstem(seeded_url, "report", "-o", str(output), "--generated", "2026-12-01")
+        assert result.returncode == 0, result.stderr
+    assert first.read_bytes() == second.read_bytes()
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    assert "Gemaakt op 1 december 2026" in first.read_text(encoding="utf-8")
+    result = run_jeugdstem(
+        seeded_url, "report", "--format", "md", "-o", str(markdown), "--source", "quindo"
+    )
+    assert result.returncode == 0, result.stderr
+    text = markdown.read_text(encoding="utf-8")
+    assert "**16** jongeren deden mee" in text
+    assert "Alleen via: Quindo" in text
+    result = run_jeugdstem(seeded_url, "report", "-o", str(markdown), "--source", "nope")
+    assert result.returncode == 2
+    assert "unknown source nope" in result.stderr
