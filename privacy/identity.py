@@ -13,6 +13,14 @@ from pathlib import Path
 from storage.database import sqlite_file
 
 SECRET_FILE_NAME = "jeugdstem.secret"
+# The part of a pseudonym that logs, exports, alerts and staff commands show: enough
+# to tell 20,000 participants apart (48 bits), too short to be the full HMAC.
+SHORT_PSEUDONYM_LENGTH = 12
+
+
+def short_pseudonym(pseudonym: str) -> str:
+    """The prefix of a pseudonym that people and logs see."""
+    return pseudonym[:SHORT_PSEUDONYM_LENGTH]
 
 
 def secret_path_for(database_url: str) -> Path:
