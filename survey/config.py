@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from survey.helplines import Helpline
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,23}$")]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 Texts = dict[LanguageCode, Annotated[str, StringConstraints(min_length=1, max_length=3500)]]
@@ -242,6 +244,7 @@ class Survey(_Model):
     age_bands: tuple[AgeBand, ...]
     questions: tuple[Question, ...] = Field(min_length=1)
     messages: dict[str, Texts]
+    helplines: tuple[Helpline, ...] = ()
     themes: tuple[Theme, ...] = Field(min_length=1)
     nlu: NluSettings = NluSettings()
     report: ReportSettings = ReportSettings()
