@@ -34,6 +34,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy
@@ -41,6 +42,7 @@ typecheck: setup
 pytest: setup setup-rasa
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-faketime.sh
 	$(BIN)/pytest
 
 test: lint typecheck pytest
@@ -57,9 +59,9 @@ audit:
 
 bench: setup setup-rasa
 	bash scripts/ensure-postgres.sh
-	$(BIN)/python benchmarks/engine.py
-	$(BIN)/python benchmarks/conversation.py
-	$(BIN)/python benchmarks/nlu.py
+	$(BIN)/python -m benchmarks.engine
+	$(BIN)/python -m benchmarks.conversation
+	$(BIN)/python -m benchmarks.nlu
 
 clean:
 	rm -rf $(VENV) .venv-rasa .venv-audit models .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,1 +1,1 @@
-"""Benchmarks: scripts that print figures (run them as `python benchmarks/<name>.py`)."""
+"""Benchmarks that print figures; run each from the repository root: `python -m benchmarks.NAME`."""

@@ -1,4 +1,4 @@
-"""What the export and report benchmarks share: demo data, and real commands measured."""
+"""What the export and report benchmarks share: real commands measured, fresh databases."""
 
 from __future__ import annotations
 
@@ -12,12 +12,8 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import make_url
 
-from reports.demo.generator import fill_demo
-from storage import Database
-from survey.config import load_survey
+from tests.support.paths import REPO
 from tests.support.postgres import PostgresServer
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -83,20 +79,6 @@ def _high_water_kb(pid: int) -> int:
     except (OSError, ValueError):
         pass
     return 0
-
-
-def fill(url: str, participants: int, answers: int) -> float:
-    """Seconds to fill a fresh database with demo data."""
-    database = Database(url)
-    try:
-        database.migrate()
-        started = time.perf_counter()
-        fill_demo(
-            database, load_survey(REPO / "config.yml"), participants=participants, answers=answers
-        )
-        return time.perf_counter() - started
-    finally:
-        database.dispose()
 
 
 def postgres_databases(server: PostgresServer, names: list[str]) -> list[str]:

@@ -1,6 +1,6 @@
 """Drive N simulated participants through whole surveys against the real bot process.
 
-    python benchmarks/conversation.py [--participants 500] [--database sqlite|postgresql]
+    python -m benchmarks.conversation [--participants 500] [--database sqlite|postgresql]
 
 The bot runs as `python -m cli run` against the fake Bot API server, exactly as
 in the end-to-end tests, with Telegram's outgoing rate limit switched off: the
@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Coroutine
@@ -29,12 +28,11 @@ from typing import Any
 import psutil
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from tests.support.bot_process import BotProcess, bot_environment  # noqa: E402
-from tests.support.fake_bot_api import FakeBotApi, SentMessage  # noqa: E402
-from tests.support.postgres import PostgresServer  # noqa: E402
+from tests.support.bot_process import BotProcess, bot_environment
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.paths import REPO
+from tests.support.postgres import PostgresServer
+from tests.support.youngster import Youngster
 
 
 class Timer:
@@ -82,7 +80,8 @@ async def participant(
         if time.perf_counter() > deadline:
             raise Stop
 
-    async def step(send: Coroutine[Any, Any, object]) -> SentMessage:
+    async def step(send: Coroutine[Any, Any, object]) -> None:
+        """One update and the bot's answer to it (a reply, or for a tick the edit), timed."""
         try:
             await pause()
         except Stop:
@@ -90,31 +89,21 @@ async def participant(
             raise
         started = time.perf_counter()
         await send
-        message = await api.next_message(user_id, timeout=120)
-        timer.record(started)
-        return message
-
-    async def tick(message: SentMessage, label: str) -> None:
-        # A tick edits the question in place; there is no new message to wait for.
-        await pause()
-        started = time.perf_counter()
-        edits = message.edits
-        await api.press(user_id, message, label)
-        await api.wait_until(lambda: message.edits > edits, timeout=120, chat_id=user_id)
         timer.record(started)
 
+    person = Youngster(api, user_id, reply_timeout=120)
     try:
         while True:
-            m = await step(api.send_command(user_id, "/start bolwerk"))
-            m = await step(api.press(user_id, m, "Ik doe mee"))
-            m = await step(api.press(user_id, m, "16–18"))
-            free_time = await step(api.send_text(user_id, "heule"))
-            await tick(free_time, "sport")
-            m = await step(api.press(user_id, free_time, "Klaar"))
-            m = await step(api.send_text(user_id, "te duur en de bus rijdt nie 's avonds"))
-            m = await step(api.send_text(user_id, "op de training lachten ze met mijn taal"))
-            m = await step(api.send_text(user_id, "goedkopere kampen en een busje"))
-            await step(api.press(user_id, m, "Ja, graag"))
+            await step(person.command("/start bolwerk"))
+            await step(person.tap("Ik doe mee"))
+            await step(person.tap("16–18"))
+            await step(person.say("heule"))
+            await step(person.tick("sport"))
+            await step(person.tap("Klaar"))
+            await step(person.say("te duur en de bus rijdt nie 's avonds"))
+            await step(person.say("op de training lachten ze met mijn taal"))
+            await step(person.say("goedkopere kampen en een busje"))
+            await step(person.tap("Ja, graag"))
     except Stop:
         return
 

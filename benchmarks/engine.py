@@ -1,6 +1,6 @@
 """The survey engine alone, without Telegram: CPU per conversation step.
 
-    python benchmarks/engine.py [--participants 400] [--database sqlite|postgresql]
+    python -m benchmarks.engine [--participants 400] [--database sqlite|postgresql]
 
 Each participant starts, consents and answers the rest of the survey with a mix
 of buttons and text, one engine turn (one transaction) per step. The script
@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from bot.engine import Event, Incoming, Press, Response, Start, SurveyEngine, Text  # noqa: E402
-from privacy.identity import CallbackCodec  # noqa: E402
-from storage import Database  # noqa: E402
-from survey.config import load_survey  # noqa: E402
-from tests.support.postgres import PostgresServer  # noqa: E402
+from bot.engine import Event, Incoming, Press, Response, Start, SurveyEngine, Text
+from privacy.identity import CallbackCodec
+from storage import Database
+from survey.config import load_survey
+from tests.support.paths import REPO
+from tests.support.postgres import PostgresServer
 
 
 def button(response: Response, label: str) -> str:

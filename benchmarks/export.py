@@ -1,6 +1,6 @@
 """Time `jeugdstem export` on 100,000 answers, and show that its memory stays flat.
 
-    python benchmarks/export.py [--answers 100000] [--participants 20000]
+    python -m benchmarks.export [--answers 100000] [--participants 20000]
                                 [--database sqlite|postgresql|both]
 
 For each database it fills two throwaway databases with synthetic data
@@ -18,16 +18,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from benchmarks.commands import Run, fill, postgres_databases, run_jeugdstem  # noqa: E402
-from tests.support.postgres import PostgresServer  # noqa: E402
+from benchmarks.commands import Run, postgres_databases, run_jeugdstem
+from tests.support.postgres import PostgresServer
+from tests.support.seeding import seed_demo
 
 # The exports issue: seconds for 100,000 answers.
 TARGETS = {"csv": 5.0, "jsonl": 5.0, "xlsx": 20.0}
@@ -148,7 +145,12 @@ def run(arguments: argparse.Namespace, workdir: Path) -> None:
                 }
             for participants, answers in sizes:
                 fills.append(
-                    (database, participants, answers, fill(urls[answers], participants, answers))
+                    (
+                        database,
+                        participants,
+                        answers,
+                        seed_demo(urls[answers], participants, answers),
+                    )
                 )
             rows += measure(database, urls, wanted, workdir)
         finally:

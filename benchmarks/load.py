@@ -1,6 +1,6 @@
 """Soak test: thousands of young people arriving in bursts, for minutes, against PostgreSQL.
 
-    python benchmarks/load.py [--minutes 10] [--participants 2000] [--burst-every 30]
+    python -m benchmarks.load [--minutes 10] [--participants 2000] [--burst-every 30]
 
 The real bot process (`python -m cli run`, long polling) runs against the fake
 Bot API server and a throwaway PostgreSQL server, with Telegram's outgoing
@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import random
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -31,15 +30,13 @@ from pathlib import Path
 import psutil
 import psycopg
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from benchmarks.conversation import percentiles  # noqa: E402
-from storage import Database  # noqa: E402
-from survey.config import load_survey  # noqa: E402
-from tests.support.bot_process import BotProcess, bot_environment  # noqa: E402
-from tests.support.crowd import Crowd, CrowdApi, Player, crowd_config, verify  # noqa: E402
-from tests.support.postgres import PostgresServer  # noqa: E402
+from benchmarks.conversation import percentiles
+from storage import Database
+from survey.config import load_survey
+from tests.support.bot_process import BotProcess, bot_environment
+from tests.support.crowd import Crowd, CrowdApi, Player, crowd_config, verify
+from tests.support.paths import REPO
+from tests.support.postgres import PostgresServer
 
 SECRET = "load-secret"
 # The driver's own connection is not the bot's.

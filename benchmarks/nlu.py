@@ -1,8 +1,8 @@
 """Barrier-theme classifiers on the held-out split (nlu/data/test), side by side.
 
-    python benchmarks/nlu.py                # builtin, keyword and both Rasa pipelines (~10 min)
-    python benchmarks/nlu.py --no-rasa      # builtin and keyword rows only (about a minute)
-    python benchmarks/nlu.py --calibration  # also compare calibration recipes (minutes)
+    python -m benchmarks.nlu                # builtin, keyword and both Rasa pipelines (~10 min)
+    python -m benchmarks.nlu --no-rasa      # builtin and keyword rows only (about a minute)
+    python -m benchmarks.nlu --calibration  # also compare calibration recipes (minutes)
 
 It prints:
 - 5-fold cross-validation of the built-in recipe on the training split: the
@@ -35,7 +35,6 @@ import asyncio
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -54,22 +53,20 @@ from sklearn.model_selection import KFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from nlu.builtin import BuiltinClassifier, build_pipeline  # noqa: E402
-from nlu.classifier import Classifier, Prediction  # noqa: E402
-from nlu.data import TEST_DIR, TRAIN_DIR, Example, load_dir  # noqa: E402
-from nlu.evaluation import ThemeScore, evaluate  # noqa: E402
-from nlu.keywords import KeywordClassifier  # noqa: E402
-from nlu.rasa import (  # noqa: E402
+from nlu.builtin import BuiltinClassifier, build_pipeline
+from nlu.classifier import Classifier, Prediction
+from nlu.data import TEST_DIR, TRAIN_DIR, Example, load_dir
+from nlu.evaluation import ThemeScore, evaluate
+from nlu.keywords import KeywordClassifier
+from nlu.rasa import (
     RasaClassifier,
     rasa_environment,
     serve_command,
     train_command,
     wait_until_ready,
 )
-from survey.config import load_survey  # noqa: E402
+from survey.config import load_survey
+from tests.support.paths import REPO
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 FOLDS = 5

@@ -1,6 +1,6 @@
 """Time `jeugdstem report` on 100,000 answers from 20,000 participants, with its peak memory.
 
-    python benchmarks/report.py [--answers 100000] [--participants 20000]
+    python -m benchmarks.report [--answers 100000] [--participants 20000]
                                 [--database sqlite|postgresql|both]
 
 For each database it fills a throwaway database with synthetic data
@@ -15,15 +15,12 @@ beside the figures, not asserted.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from benchmarks.commands import Run, fill, postgres_databases, run_jeugdstem  # noqa: E402
-from tests.support.postgres import PostgresServer  # noqa: E402
+from benchmarks.commands import Run, postgres_databases, run_jeugdstem
+from tests.support.postgres import PostgresServer
+from tests.support.seeding import seed_demo
 
 TARGET_SECONDS = 30.0
 
@@ -61,7 +58,7 @@ def main() -> None:
                 server = PostgresServer.start()
                 databases.append(("postgresql", postgres_databases(server, ["report_bench"])[0]))
             for name, url in databases:
-                filled = fill(url, options.participants, options.answers)
+                filled = seed_demo(url, options.participants, options.answers)
                 for format, run, size in measure(name, url, workdir):
                     rows.append((name, filled, format, run, size))
         finally:

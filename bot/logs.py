@@ -56,8 +56,3 @@ def configure_logging(level: str = "INFO") -> None:
         logger_factory=structlog.PrintLoggerFactory(_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=True,
     )
-
-
-def short_pseudonym(pseudonym: str) -> str:
-    """The first 12 hex characters: enough to follow one participant through the logs."""
-    return pseudonym[:12]

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from bot.engine import SurveyEngine
 from bot.settings import Settings, config_dir
 from nlu.distress import DistressDetector
+from nlu.risk import RiskKind
 from nlu.service import Analyser, theme_service
 from privacy.identity import CallbackCodec, Pseudonymizer, load_or_create_secret
 from storage import Database
-from survey.config import Survey, load_survey
+from survey.config import ConfigError, Survey, load_survey
+from survey.helplines import ANY_RISK
 
 
 @dataclass
@@ -45,9 +47,26 @@ def build_analyser(survey: Survey, settings: Settings) -> Analyser:
     return Analyser(themes, DistressDetector.default(), nlu.timeout_seconds)
 
 
+def check_helplines(survey: Survey, where: object) -> None:
+    """Every kind a helpline ``serves`` is one the detector reports (ConfigError if not).
+
+    survey knows nothing of nlu, so the two vocabularies meet here: a typo such as
+    "selfharm" would otherwise leave that line out of every reply without a word.
+    """
+    known = {kind.value for kind in RiskKind} | {ANY_RISK}
+    for line in survey.helplines:
+        unknown = [kind for kind in line.serves if kind not in known]
+        if unknown:
+            raise ConfigError(
+                f"{where}: helpline {line.id!r} serves unknown risk kind {unknown[0]!r}; "
+                f"use {ANY_RISK} or one of {', '.join(sorted(known - {ANY_RISK}))}"
+            )
+
+
 def build_runtime(settings: Settings, database: Database | None = None) -> Runtime:
     """Load and check the survey, open the database and build the engine (raises ConfigError)."""
     survey = load_survey(settings.jeugdstem_config)
+    check_helplines(survey, settings.jeugdstem_config)
     configured = settings.jeugdstem_secret.get_secret_value() if settings.jeugdstem_secret else None
     secret = load_or_create_secret(configured, settings.database_url)
     database = database or Database(settings.database_url)

@@ -7,13 +7,17 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_CONFIG = Path(__file__).resolve().parent.parent / "config.yml"
+import survey
+
+# The default survey as package data: in the repository a link to the top-level config.yml
+# (resolved, so messages and relative paths name that file), in a wheel a copy of it.
+PACKAGED_CONFIG = (Path(survey.__file__).parent / "default_config.yml").resolve()
 
 
 def _default_config_path() -> Path:
     # A config.yml in the working directory wins, so a deployment can keep its own.
     local = Path("config.yml")
-    return local if local.exists() else REPO_CONFIG
+    return local if local.exists() else PACKAGED_CONFIG
 
 
 class Settings(BaseSettings):

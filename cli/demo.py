@@ -72,7 +72,8 @@ def demo(
 ) -> None:
     """Fill the database (DATABASE_URL) with synthetic demo data; refuses a non-empty one."""
     # Imported here: every other command would otherwise pay for the training data it loads.
-    from reports.demo.generator import DemoError, count_participants, fill_demo
+    from reports.demo.data import DemoError
+    from reports.demo.generator import count_participants, fill_demo
 
     settings = load_settings()
     configure_logging("WARNING")

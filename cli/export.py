@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,10 +12,10 @@ from rich.console import Console
 from rich.progress import Progress
 
 from bot.logs import configure_logging
-from cli.support import load_config, load_settings, open_database, progress_bar
+from cli.support import load_config, load_settings, open_database, parse_moment, progress_bar
 from nlu.data import to_rasa_yaml
 from reports.exports.labels import LabelFileError, gold_examples, plan_import, read_label_sheet
-from reports.exports.transcripts import LOCAL_TIME, STAFF_LANGUAGE, TranscriptBuilder, TranscriptRow
+from reports.exports.transcripts import STAFF_LANGUAGE, TranscriptBuilder, TranscriptRow
 from reports.exports.writers import CsvStyle, ThemeInfo, write_csv, write_jsonl, write_xlsx
 from reports.files import private_output
 from storage import repository as repo
@@ -44,23 +43,6 @@ class Separator(StrEnum):
 
     semicolon = "semicolon"
     comma = "comma"
-
-
-def parse_moment(value: str | None, *, end: bool) -> datetime | None:
-    """'2026-11-01' or '2026-11-01T14:00', Kortrijk time; a bare ``--until`` day is included."""
-    if value is None:
-        return None
-    try:
-        if len(value.strip()) == 10:
-            day = date.fromisoformat(value.strip())
-            moment = datetime.combine(day + timedelta(days=1) if end else day, time())
-        else:
-            moment = datetime.fromisoformat(value.strip())
-    except ValueError as error:
-        raise typer.BadParameter(
-            f"{value!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
-        ) from error
-    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TIME)
 
 
 def _check_ids(kind: str, wanted: Iterable[str], known: Iterable[str]) -> tuple[str, ...]:
@@ -206,7 +188,7 @@ def import_labels(
         typer.echo(f"{file}: no such file", err=True)
         raise typer.Exit(1)
     try:
-        reading = read_label_sheet(file, survey.theme_ids)
+        reading = read_label_sheet(file, survey.theme_ids, survey.special_themes.no_barrier)
     except LabelFileError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from error

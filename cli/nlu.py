@@ -11,14 +11,12 @@ import tempfile
 import time
 from collections.abc import Iterator
 from enum import StrEnum
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from bot.logs import configure_logging
 from bot.settings import Settings, config_dir
@@ -33,6 +31,7 @@ from survey.config import Survey
 
 if TYPE_CHECKING:
     from nlu.evaluation import Evaluation
+    from nlu.risk import Distress
 
 # scikit-learn, matplotlib and aiohttp are imported inside the commands that use them:
 # every `jeugdstem` command loads this module, and `export` or `labels` should not wait
@@ -234,12 +233,23 @@ def _read_jsonl(stream: Any) -> Iterator[tuple[int, dict[str, Any] | None, str |
         yield number, item, None
 
 
+def _distress_fields(verdict: Distress) -> dict[str, Any]:
+    """The distress verdict as predict prints it: flag, level (or null) and kinds."""
+    return {
+        "distress": bool(verdict),
+        "distress_level": verdict.level.value if verdict.level is not None else None,
+        "distress_kinds": [kind.value for kind in verdict.kinds],
+    }
+
+
 @nlu_app.command()
 def predict(backend: Backend | None = BACKEND_OPTION) -> None:
-    """stdin JSONL {"id","text"} -> stdout JSONL {"id","themes","scores","distress"}.
+    """stdin JSONL {"id","text"} -> stdout JSONL: themes, scores and the distress verdict.
 
-    A bad line gets an error on stderr with its number; the others are still
-    answered, and the exit code is then 1.
+    Each answer is {"id", "themes", "scores", "distress": true|false, "distress_level":
+    "alarm"|"concern"|null, "distress_kinds": [most urgent first]}. A bad line gets an
+    error on stderr with its number; the others are still answered, and the exit code
+    is then 1.
     """
     from nlu.distress import DistressDetector
 
@@ -268,7 +278,7 @@ def predict(backend: Backend | None = BACKEND_OPTION) -> None:
                     "id": item.get("id"),
                     "themes": list(prediction.themes),
                     "scores": prediction.scores,
-                    "distress": bool(detector.detect(item["text"])),
+                    **_distress_fields(detector.detect(item["text"])),
                 }
                 sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
                 sys.stdout.flush()
@@ -416,6 +426,7 @@ def reclassify(
     batch: int = typer.Option(200, min=1, help="Answers per transaction."),
 ) -> None:
     """Classify stored answers that have no prediction yet (the NLU was down or slow)."""
+    from bot.reclassify import Reclassifier
     from nlu.distress import DistressDetector
 
     settings = load_settings()
@@ -423,32 +434,16 @@ def reclassify(
     survey = load_config(settings)
     service = _service(survey, settings, _backend(survey, backend))
     database = open_database(settings)
-    detector = DistressDetector.default()
-    version = service.version
-
-    options: dict[str, Any] = {"limit": batch, "stale_version": version if stale else None}
+    reclassifier = Reclassifier(
+        database, service, DistressDetector.default(), stale=stale, batch=batch
+    )
 
     async def run() -> int:
-        done = 0
-        last_id = 0
         try:
-            total = await database.run(
-                lambda s: repo.count_to_classify(s, version if stale else None)
-            )
+            total = await reclassifier.waiting()
             with progress_bar() as progress:
                 task = progress.add_task("classifying stored answers", total=total)
-                while True:
-                    pending = await database.run(partial(_next_batch, after=last_id, **options))
-                    if not pending:
-                        return done
-                    results = [
-                        (answer_id, await service.classify(text), bool(detector.detect(text)))
-                        for answer_id, text in pending
-                    ]
-                    await database.run(partial(repo.store_predictions, rows=_rows(results)))
-                    done += len(results)
-                    last_id = pending[-1][0]
-                    progress.advance(task, len(results))
+                return await reclassifier.run(lambda stored: progress.advance(task, stored))
         finally:
             await service.aclose()
 
@@ -460,20 +455,3 @@ def reclassify(
     finally:
         database.dispose()
     err.print(f"classified {done} answers with {service.version}")
-
-
-def _next_batch(
-    session: Session, *, after: int, limit: int, stale_version: str | None
-) -> list[tuple[int, str]]:
-    """(answer id, text) of the next answers to classify."""
-    found = repo.answers_to_classify(session, after, limit, stale_version)
-    return [(answer.id, answer.text or "") for answer in found]
-
-
-def _rows(
-    results: list[tuple[int, Prediction, bool]],
-) -> list[tuple[int, list[str], dict[str, float], str, bool]]:
-    return [
-        (answer_id, list(p.themes), p.scores, p.model_version, distress)
-        for answer_id, p, distress in results
-    ]

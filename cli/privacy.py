@@ -7,14 +7,13 @@ import json
 import sys
 
 import typer
-from sqlalchemy import select
 
-from bot.logs import configure_logging, short_pseudonym
+from bot.logs import configure_logging
 from cli.support import load_config, load_settings, open_database
+from privacy.erasure import NoMatch, NotOneParticipant, erase_participant, find_participant
+from privacy.identity import SHORT_PSEUDONYM_LENGTH, short_pseudonym
 from privacy.redact import redact
 from privacy.retention import apply_retention
-from storage import Participant
-from storage import repository as repo
 
 privacy_app = typer.Typer(
     help="Privacy tools: redact text, erase a participant.", no_args_is_help=True
@@ -49,10 +48,20 @@ def redact_command() -> None:
         raise typer.Exit(1)
 
 
+_NO_MATCH = {
+    NoMatch.too_short: f"Give at least the first {SHORT_PSEUDONYM_LENGTH} characters of the "
+    "pseudonym.",
+    NoMatch.unknown: "No participant with pseudonym {pseudonym!r}.",
+    NoMatch.several: "{pseudonym!r} matches several participants: give more of it.",
+}
+
+
 @privacy_app.command()
 def forget(
     pseudonym: str = typer.Argument(
-        ..., help="The participant's pseudonym, or its first 12 characters as in exports."
+        ...,
+        help=f"The participant's pseudonym, or its first {SHORT_PSEUDONYM_LENGTH} characters as "
+        "in exports.",
     ),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
 ) -> None:
@@ -61,28 +70,16 @@ def forget(
     configure_logging("WARNING")
     database = open_database(settings)
     try:
-        with database.transaction() as session:
-            query = select(Participant.id, Participant.pseudonym).where(
-                Participant.pseudonym.startswith(pseudonym, autoescape=True)
-            )
-            found = session.execute(query.limit(2)).all()
-        if len(pseudonym) < 12:
-            typer.echo("Give at least the first 12 characters of the pseudonym.", err=True)
+        try:
+            participant = find_participant(database, pseudonym)
+        except NotOneParticipant as error:
+            typer.echo(_NO_MATCH[error.reason].format(pseudonym=pseudonym), err=True)
+            raise typer.Exit(1) from error
+        shown = short_pseudonym(participant.pseudonym)
+        if not yes and not typer.confirm(f"Erase everything about participant {shown}?", err=True):
             raise typer.Exit(1)
-        if not found:
-            typer.echo(f"No participant with pseudonym {pseudonym!r}.", err=True)
-            raise typer.Exit(1)
-        if len(found) > 1:
-            typer.echo(f"{pseudonym!r} matches several participants: give more of it.", err=True)
-            raise typer.Exit(1)
-        [(participant_id, full)] = found
-        if not yes and not typer.confirm(
-            f"Erase everything about participant {short_pseudonym(full)}?", err=True
-        ):
-            raise typer.Exit(1)
-        with database.transaction() as session:
-            repo.delete_participant(session, participant_id)
-        typer.echo(f"Erased participant {short_pseudonym(full)} from every table.", err=True)
+        erase_participant(database, participant)
+        typer.echo(f"Erased participant {shown} from every table.", err=True)
     finally:
         database.dispose()
 

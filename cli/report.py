@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,8 +11,7 @@ import typer
 from rich.console import Console
 
 from bot.logs import configure_logging
-from cli.support import load_config, load_settings, open_database, progress_bar
-from reports.exports.transcripts import LOCAL_TIME
+from cli.support import load_config, load_settings, open_database, parse_moment, progress_bar
 from reports.findings.wording import LANGUAGES
 from storage import repository as repo
 
@@ -27,19 +26,9 @@ class ReportFormat(StrEnum):
 
 
 def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as error:
-        raise typer.BadParameter(
-            f"{value!r} is not a date: use YYYY-MM-DD", param_hint=option
-        ) from error
-
-
-def _midnight(day: date) -> datetime:
-    """The start of a day on Kortrijk's clock."""
-    return datetime.combine(day, time(), tzinfo=LOCAL_TIME)
+    """A YYYY-MM-DD option as a date."""
+    moment = parse_moment(value, with_time=False, option=option)
+    return moment.date() if moment else None
 
 
 def report(
@@ -100,7 +89,8 @@ def report(
         raise typer.BadParameter(f"use one of {', '.join(LANGUAGES)}", param_hint="--lang")
     if pdf and format is not ReportFormat.html:
         raise typer.BadParameter("--pdf prints the HTML report; leave out --format md")
-    first, last = _day(since, "--since"), _day(until, "--until")
+    first = parse_moment(since, with_time=False, option="--since")
+    after_last = parse_moment(until, end=True, with_time=False, option="--until")
     settings = load_settings()
     configure_logging(settings.jeugdstem_log_level)
     survey = load_config(settings)
@@ -113,8 +103,8 @@ def report(
             param_hint="--source",
         )
     scope = ReportScope(
-        since=_midnight(first) if first else None,
-        until=_midnight(last + timedelta(days=1)) if last else None,
+        since=first,
+        until=after_last,
         sources=tuple(source),
         language=lang,
         generated=_day(generated, "--generated"),

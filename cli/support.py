@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import NoReturn
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import Settings
 from nlu.data import TrainingDataError
-from storage import Database
+from storage import Database, DatabaseError
+from survey.clock import LOCAL_TIME
 from survey.config import ConfigError, Survey, load_survey
 
 
@@ -50,7 +51,7 @@ def open_database(settings: Settings) -> Database:
         fail_config(error)
     try:
         database.migrate()
-    except SQLAlchemyError as error:
+    except DatabaseError as error:
         where = database.url.render_as_string(hide_password=True)
         # The error text names host and cause; it never holds survey data at this point.
         typer.echo(
@@ -74,3 +75,26 @@ def progress_bar(*, transient: bool = False) -> Progress:
         transient=transient,
         disable=not console.is_terminal,
     )
+
+
+def parse_moment(
+    value: str | None, *, end: bool = False, with_time: bool = True, option: str | None = None
+) -> datetime | None:
+    """A date option on Kortrijk's clock: 'YYYY-MM-DD', or with ``with_time`` also
+    'YYYY-MM-DDTHH:MM'. A bare day means its midnight, or with ``end`` the next one, so the
+    day itself is included."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10 or not with_time:
+            day = date.fromisoformat(text)
+            moment = datetime.combine(day + timedelta(days=1) if end else day, time())
+        else:
+            moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        forms = "YYYY-MM-DD or YYYY-MM-DDTHH:MM" if with_time else "YYYY-MM-DD"
+        raise typer.BadParameter(
+            f"{value!r} is not a date: use {forms}", param_hint=option
+        ) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TIME)

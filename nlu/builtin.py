@@ -8,43 +8,32 @@ threshold, and an answer where none passes ("hallo", "idk") gets no theme.
 
 Calibration. Balanced class weights keep the rare themes from being drowned
 by the rest; with weak regularisation (C=30) the per-theme probabilities come
-out close to calibrated as they are. Measured by 5-fold cross-validation on
-the training split (``python benchmarks/nlu.py --calibration``), over every
-(answer, theme) pair:
+out close to calibrated as they are, a little cautious in the middle, so the
+bot's ``confident`` cut-off errs on the side of asking. Per-theme calibrators
+(``CalibratedClassifierCV``) were tried and not taken: no better, and one more
+model per theme to train and run. Cross-validated Brier/ECE comparisons of
+each recipe: docs/nlu.md.
 
-- balanced, C=30 (chosen): Brier 0.0224, expected calibration error 0.009;
-  scores between 0.4 and 0.8 are a little cautious (0.65 is right 73% of the
-  time), so the bot's ``confident`` cut-off errs on the side of asking;
-- balanced, C=10 (the previous recipe): Brier 0.0235, ECE 0.025, more cautious;
-- no class weights, C=30: Brier 0.0290, ECE 0.024, and the best threshold drops to 0.2;
-- balanced C=10 with ``CalibratedClassifierCV`` (sigmoid, per theme): Brier
-  0.0226, ECE 0.006, CV macro-F1 0.761 against 0.768: not better, and a
-  calibrator per theme to train and run. Not taken.
-
-The threshold 0.35 is the best of 0.2-0.5 in the same cross-validation (CV
-macro-F1 0.768; 0.30 gives 0.762, worse in 13 of 15 folds over three
-shuffles). Returning the best theme when none passes the threshold (from a
-score of 0.15) was tried: CV macro-F1 +0.016, but 35% of the noise answers
-("hallo", "idk") then got a theme instead of 18%, and the bot already offers
-the themes to pick from when the best score is above ``ask_from``. Not taken.
+The threshold 0.35 is the best of 0.2-0.5 in the same cross-validation.
+Returning the best theme when none passes the threshold was tried and not
+taken: it gave many noise answers ("hallo", "idk") a theme, and the bot
+already offers the themes to pick from when the best score is above
+``ask_from``.
 
 Training uses the ``newton-cg`` solver: the same objective as scikit-learn's
-default ``lbfgs``, solved more exactly and about ten times faster here, with
-one BLAS thread (more threads doubled the CPU time for no gain and, with other
-work on the machine, took 5-10 s instead of 1 s).
+default ``lbfgs``, solved more exactly and much faster here, with one BLAS
+thread (more threads cost CPU for no gain and are far slower when other work
+shares the machine).
 
-Prediction speed. ``OneVsRestClassifier.predict_proba`` asks each of the 17
-regressions in turn, and each one re-validates its input: that was 2-3 ms of
-the 4 ms a prediction took. So after fitting, the regressions' own
-coefficients are stacked into one matrix, and a prediction is the features
-(scikit-learn's vectorisers) times that matrix, through the logistic function:
-exactly what each ``LogisticRegression.predict_proba`` computes (a test checks
-that the two agree). The fitted pipeline is kept and saved as it is.
+Prediction speed. ``OneVsRestClassifier.predict_proba`` asks each of the
+regressions in turn, and each one re-validates its input: most of a
+prediction's time. So after fitting, the regressions' own coefficients are
+stacked into one matrix, and a prediction is the features (scikit-learn's
+vectorisers) times that matrix, through the logistic function: exactly what
+each ``LogisticRegression.predict_proba`` computes (a test checks that the two
+agree). The fitted pipeline is kept and saved as it is.
 
-Status (barrier-theme issue), from ``python benchmarks/nlu.py`` on 1870
-training examples: on the held-out split macro-F1 0.84, micro-F1 0.84, top-3
-recall 0.98, Brier 0.017; p50/p99 predict 1.6/2.4 ms, training 0.8 s.
-The keyword list in ``nlu/keywords.py`` reaches macro-F1 0.63, top-3 0.60.
+Figures (held-out scores, calibration, threshold sweep, speed): docs/nlu.md.
 """
 
 from __future__ import annotations
@@ -68,8 +57,9 @@ from threadpoolctl import threadpool_limits
 from nlu.classifier import Prediction
 from nlu.data import Example
 
-# Bump when the features or the model change, so a stored model version changes too.
-_RECIPE = "tfidf-char2-5+word1-2/logreg-newtoncg-balanced-c30/v2"
+# Bump when the features or the model change: a saved model from another recipe is retrained,
+# and the stored model version changes with it.
+RECIPE = "tfidf-char2-5+word1-2/logreg-newtoncg-balanced-c30/v2"
 
 # Inverse regularisation strength of every per-theme regression (see the module docstring).
 C = 30.0
@@ -102,7 +92,7 @@ def build_pipeline() -> Pipeline:
         ]
     )
     # newton-cg solves the same objective as the default lbfgs, more exactly and
-    # about ten times faster on these sparse features.
+    # much faster on these sparse features (docs/nlu.md).
     per_theme = LogisticRegression(C=C, solver="newton-cg", max_iter=1000, class_weight="balanced")
     return Pipeline([("features", features), ("themes", OneVsRestClassifier(per_theme))])
 
@@ -149,11 +139,11 @@ class BuiltinClassifier:
         targets = binarizer.fit_transform([e.themes for e in examples])
         pipeline = build_pipeline()
         # One BLAS thread: more only spin against each other on these small dense
-        # steps (twice the CPU for no gain, and ten times the wall time under load).
+        # steps (more CPU for no gain, and far slower under load; docs/nlu.md).
         with threadpool_limits(limits=1, user_api="blas"):
             pipeline.fit([e.text for e in examples], targets)
         digest = hashlib.sha256(
-            json.dumps([_RECIPE, [(e.text, e.themes) for e in examples]]).encode("utf-8")
+            json.dumps([RECIPE, [(e.text, e.themes) for e in examples]]).encode("utf-8")
         ).hexdigest()
         return cls(pipeline, list(binarizer.classes_), themes, f"builtin-{digest[:12]}", threshold)
 

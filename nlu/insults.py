@@ -8,7 +8,8 @@ klootzak", "kutschool") is an answer like any other and is kept.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from survey.text import fold
 
 _INSULT = (
     r"(stom+e?|dom+e?|kut|kanker|tyf(us)?|klote|debiele?|achterlijke?|waardeloze?|nutteloze?|"
@@ -32,12 +33,6 @@ _PATTERNS = [
 _COMPILED = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.split())
-
-
 def is_insult_to_bot(text: str) -> bool:
     """Whether a message insults the bot itself (not a club, a person or life)."""
-    return _COMPILED.search(_fold(text)) is not None
+    return _COMPILED.search(fold(text)) is not None

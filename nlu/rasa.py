@@ -9,9 +9,9 @@ serve`` starts ``rasa run --enable-api`` on 127.0.0.1. The bot only calls
 Rasa ranks intents, and a multi-theme answer is an intent such as
 ``cost+transport``. A theme's score is the summed confidence of every ranked
 intent that contains it; a theme counts from ``threshold`` on. Rasa's
-confidences are overconfident (0.997 on a wrong label was measured), so the
-threshold is set from the held-out split (``benchmarks/nlu.py`` prints the
-figures for each threshold) instead of trusting 0.5.
+confidences are overconfident (high even on wrong labels), so the threshold
+is set from the held-out split (``python -m benchmarks.nlu`` prints the
+figures for each threshold) instead of trusting 0.5. Figures: docs/nlu.md.
 
 Privacy: Rasa logs every parsed text at debug level, so the server always runs
 with ``--quiet`` and ``LOG_LEVEL=WARNING``.

@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import sklearn
 import structlog
@@ -24,9 +25,9 @@ from nlu import builtin as builtin_module
 from nlu.builtin import BuiltinClassifier
 from nlu.classifier import NluUnavailable, Prediction, ThemeService
 from nlu.data import TRAIN_DIR, Example, load_dir, merge_examples
-from nlu.distress import Distress, DistressDetector
 from nlu.insults import is_insult_to_bot
 from nlu.rasa import RasaClassifier
+from nlu.risk import Distress
 
 log = structlog.get_logger("jeugdstem.nlu")
 
@@ -58,12 +59,21 @@ def training_examples(themes: Sequence[str], data_dir: Path = TRAIN_DIR) -> list
 
 
 def _training_digest(examples: Sequence[Example], themes: Sequence[str], threshold: float) -> str:
-    """What the saved model was trained from: data, themes, threshold, code and library."""
-    recipe = Path(builtin_module.__file__ or "").read_bytes()
+    """What the saved model was trained from: data, themes, threshold, recipe and library.
+
+    The recipe is the version the classifier declares (``nlu.builtin.RECIPE``), not a
+    hash of its source: a comment or docstring edit must not retrain every model.
+    """
     payload = json.dumps(
-        [[(e.text, e.themes) for e in examples], list(themes), threshold, sklearn.__version__]
+        [
+            builtin_module.RECIPE,
+            [(e.text, e.themes) for e in examples],
+            list(themes),
+            threshold,
+            sklearn.__version__,
+        ]
     ).encode("utf-8")
-    return hashlib.sha256(recipe + payload).hexdigest()
+    return hashlib.sha256(payload).hexdigest()
 
 
 def builtin_classifier(
@@ -76,9 +86,9 @@ def builtin_classifier(
 ) -> BuiltinClassifier:
     """The saved built-in model, trained (seconds) and saved first if missing or out of date.
 
-    A digest of the shipped training data, themes, threshold and the
-    classifier's code is saved beside the model, so editing ``nlu/data/train``
-    (or config.yml's themes) and restarting the bot retrains it.
+    A digest of the shipped training data, themes, threshold and the classifier's
+    recipe version (``nlu.builtin.RECIPE``) is saved beside the model, so editing
+    ``nlu/data/train`` (or config.yml's themes) and restarting the bot retrains it.
 
     ``labelled`` are answers labelled by people (staff, young people), trained
     on top of the shipped data when ``jeugdstem nlu train`` asks for it. A
@@ -147,11 +157,19 @@ class Analysis:
     insult: bool = False
 
 
+class DistressCheck(Protocol):
+    """What the analyser needs of a distress detector (nlu.distress.DistressDetector)."""
+
+    def detect(self, text: str) -> Distress:
+        """The verdict on one message; false when it shows no distress."""
+        ...
+
+
 class Analyser:
     """Themes within a time budget, distress always."""
 
     def __init__(
-        self, themes: ThemeService, distress: DistressDetector, timeout_seconds: float
+        self, themes: ThemeService, distress: DistressCheck, timeout_seconds: float
     ) -> None:
         self.themes = themes
         self.distress = distress

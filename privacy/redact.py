@@ -19,51 +19,71 @@ Why each technique:
   dot com", "(at)", "[dot]") when they end in a common top-level domain.
 - IBAN: a pattern for the start (two letters, two digits), the length of the
   country's IBAN, then the ISO 13616 mod-97 check in plain integers. A
-  library such as schwifty would add a dependency for these 30 lines.
-- Rijksregisternummer: eleven digits in the usual groupings, accepted only
-  when the birth date is plausible and the mod-97 check digits match, for
-  people born before 2000 or (with a leading 2) from 2000 on.
+  library such as schwifty would add a dependency for these few lines. What
+  is written the way IBANs are counts even when its check digits are wrong
+  (a mistyped account number is still someone's account number): "BE", two
+  digits and twelve digits, in groups of at least three (any grouping after
+  a capital "BE"); a foreign IBAN of its country's length, in one piece or
+  in groups of four, with at most four letters after the check digits.
+  Other groupings need the check.
+- Rijksregisternummer: eleven digits in the usual groupings, for people born
+  before 2000 or (with a leading 2) from 2000 on. The groups may be joined by
+  dots, spaces, dashes (also Unicode ones, with spaces around them) as on the
+  eID card ("05.03.14-123.97"), and a letter may stand right before it
+  ("nr.05..."), since people copy it from the card as it is. The shape
+  decides, not the check digits, whenever it is unmistakable: the card's own
+  form (dotted date, a dash) always, and a number with the serial and the
+  check digits set apart ("05 03 14 123 45", "050314-123-45") when its
+  birth date is plausible. Written together ("05031412345", "05.03.14-12345"),
+  eleven digits could be anything, so there the mod-97 check must match.
 - Addresses: a street word (a Dutch street suffix such as -straat, -stroatje,
   -steenweg, -laan, -markt; a French "rue/avenue ..."; an English "...
   Street") followed by a house number, or a capitalised street after "ik woon
-  in/op", with an optional "bus 2". A number followed by a unit ("3 keer",
+  in/op", with an optional "bus 2". A comma and a word for the number may
+  stand between them ("Kapucijnenstraat, nummer 33", "nr 33", "op huisnummer
+  5"). A number followed by a unit ("3 keer",
   "19u", "5 euro") is not a house number; a street without number stays.
 - Accounts: an ``@handle`` (not "@ 8u" or "@19u30"), or a handle after a
-  platform cue (snap, insta, tiktok ...) when a separator (":", "=", "mijn
-  snap is") or the handle's shape (a dot, underscore or digit) says it is one.
+  platform cue (snap, insta, tiktok, "snapchatnaam" ...) when a separator
+  (":", "=", "mijn snap is", "mijn tiktok heet") or the handle's shape (a dot,
+  underscore or digit: "insta is noor.vdb") says it is one. In an answer that
+  names a platform, any word with an inner dot or underscore that is no
+  abbreviation, domain or file name is a handle ("noor.vdb op insta"); without
+  a platform, only one built on a first name ("stuur naar noor.vdb").
 - Names: no statistical model, only cues, because staff need a redactor that
   behaves predictably on very short, lowercase, multilingual answers. A first
-  name from a lexicon (``nlu/data/pii/first_names.txt``) followed by
+  name from a lexicon (``privacy/data/pii/first_names.txt``) followed by
   capitalised surname words and particles (De, Van der, El, Ben, D'Hondt); or
-  a role or relation before a name (trainer, juf, mevrouw, mijn vriendin
-  ...); or an introduction ("ik ben", "ik heet", "je m'appelle", "my name
-  is"). A lone first name without such a cue is kept. Capitalised places,
-  clubs, months and languages are on a protected list.
+  a role, relation or kinship title before a name (trainer, juf, mevrouw,
+  mijn kleine zus, tante ...); or an introduction ("ik ben", "ik heet", "je
+  m'appelle", "my name is"). A lone first name without such a cue is kept.
+  Capitalised places, clubs, months and languages are on a protected list.
+  The lexicon has a hand-kept part and a part generated from the Faker
+  package's per-country name lists (scripts/make_first_names.py), because
+  many young people in Kortrijk have Moroccan, Turkish, Slavic, Romanian or
+  West-African names. Names that are also ordinary words ("Said", "Can",
+  "Grace", marked "~") count only capitalised and right after a cue; after a
+  weak cue such as "ik ben", a lowercase name counts only from the hand-kept
+  part ("ik ben sara", not "ik ben oke").
+- Public figures: an athlete or artist on a short curated list
+  (``privacy/data/pii/public_figures.txt``) stays when the answer names them
+  as a role model ("zoals", "fan van", "idool", "voorbeeld" ...), since that
+  says nothing about a private person; brands and the few names nobody
+  private shares stay always. A private cue right before the name ("mijn
+  trainer ...") still wins.
 
 Overlaps are settled by a fixed priority (e-mail, IBAN, rijksregisternummer,
 phone, account, address, name), so an IBAN's digits never become a phone.
 
-Measured with ``python benchmarks/redact.py`` on the labelled set
-``nlu/data/pii/test.jsonl`` (398 lines: 234 with PII, 164 tricky PII-free):
-recall 1.00 for every kind (271 PII spans), 0 PII-free lines changed, exact
-match 1.00; 0 of the 2,090 barrier-theme answers in nlu/data changed; p50 /
-p99 0.05 / 0.18 ms per line, about 10 ms for a dense 4096-character message.
-The rules were written alongside that set, so these are upper bounds. The
-first run on its first 372 lines got 8 lines wrong (six "@handles" taken for
-e-mail, two phone spans that ate a bracket: recall 0.976, handles 0.81, no
-PII-free line changed). Two rounds of about 45 new sentences written after
-that found 9 misses and 1 false hit that are now fixed (26 of those sentences
-joined the set), and these gaps, still open: lone first names without a cue
-("Lisa zei ..."), ALL-CAPS names, authors and brands named like persons
-("Jules Verne", "Louis Vuitton"), a house-number range read as an address
-("Kerkstraat 1 tot 10"), a phone number without its leading 0, and a handle
-after "snap" that looks like a plain word ("snap lisa").
+Figures (recall, false hits, speed), the misses found so far and the gaps still
+open: docs/redaction.md.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -136,6 +156,7 @@ def _find(text: str) -> list[Span]:
             *strong,
             *_phones(_masked(text, strong)),
             *_handles(text),
+            *_named_handles(text),
             *_addresses(text),
             *_names(text),
         ]
@@ -249,11 +270,13 @@ def _ibans(text: str) -> Iterator[Span]:
         if length is None:
             continue
         chars = [match.group().replace(" ", "").upper()]
+        groups = [0]  # the lengths of the groups of the account part, as written
         needed, position, end = length - 4, match.end(), match.end()
         while needed and position < len(text):
             char = text[position]
             if _is_ascii_alnum(char):
                 chars.append(char.upper())
+                groups[-1] += 1
                 needed -= 1
                 position += 1
                 end = position
@@ -263,13 +286,36 @@ def _ibans(text: str) -> Iterator[Span]:
                 and position + 1 < len(text)
                 and _is_ascii_alnum(text[position + 1])
             ):
+                groups.append(0)
                 position += 1
             else:
                 break
         if needed or (end < len(text) and _is_ascii_alnum(text[end])):
             continue
-        if _iban_checksum_ok("".join(chars)):
+        iban = "".join(chars)
+        capitals = match.group()[:2].isupper()
+        if _iban_checksum_ok(iban) or _iban_shaped(iban, groups, capitals=capitals):
             yield match.start(), end, "iban"
+
+
+def _iban_shaped(iban: str, groups: list[int], *, capitals: bool) -> bool:
+    """Written the way IBANs are, so personal data even when the check digits are wrong.
+
+    ``groups`` are the lengths of the account part's groups as written: ``[0, 4, 4, 4]``
+    for "BE68 5390 0754 7034" (the empty first group: a separator right after the check
+    digits), ``[12]`` for "BE68539007547034". A Belgian account part is twelve digits, in
+    any grouping after a capital "BE", else in groups of at least three. A foreign one is
+    in one piece or in groups of four, the last one shorter, with at most four letters (a
+    bank code as in "NL91 ABNA ...", "GB29 NWBK ..."). So "be 10 12 14 16 18 20 22" and
+    "DE 12 JONG EREN ..." are no IBAN.
+    """
+    account = iban[4:]
+    if iban.startswith("BE"):
+        return account.isdigit() and (capitals or min(g for g in groups if g) >= 3)
+    standard = len(groups) == 1 or (
+        groups[0] == 0 and all(g == 4 for g in groups[1:-1]) and groups[-1] <= 4
+    )
+    return standard and sum(char.isalpha() for char in account) <= 4
 
 
 def _iban_checksum_ok(iban: str) -> bool:
@@ -279,18 +325,39 @@ def _iban_checksum_ok(iban: str) -> bool:
 
 # --------------------------------------------------------------------------- rijksregisternummer
 
+# A dash between the groups, also typed with spaces around it or as a Unicode hyphen or dash.
+_ID_DASH = r"[-\u2010\u2011\u2012\u2013\u2014]"
+_ID_SEP = rf"(?:[ \t]?{_ID_DASH}[ \t]?|[ .])?"
+# "85.07.30-033.28" as printed on the eID card, "85073003328", "85 07 30 033 28",
+# "85-07-30-033-28". A letter may come right before it ("nr.85.07.30-033.28"), a digit not.
 _NATIONAL_ID = re.compile(
-    r"(?<![\w+.,/-])(\d{2})([. ]?)(\d{2})\2(\d{2})[ .-]?(\d{3})[ .-]?(\d{2})(?![\d])(?![.,/-]\d)"
+    rf"(?<![\d+,/-])(?<!\d[.,])(?<!{_ID_DASH})"
+    rf"(\d{{2}})([. ]?|{_ID_DASH})(\d{{2}})\2(\d{{2}})({_ID_SEP})(\d{{3}})({_ID_SEP})(\d{{2}})"
+    r"(?![\d])(?![.,/-]\d)"
 )
+_ID_HAS_DASH = re.compile(_ID_DASH)
 
 
 def _national_ids(text: str) -> Iterator[Span]:
     for match in _NATIONAL_ID.finditer(text):
-        _, month, day = int(match[1]), int(match[3]), int(match[4])
+        month, day = int(match[3]), int(match[4])
+        date_sep, before_serial, before_check = match[2], match[5], match[7]
+        # The eID card's own form "05.03.14-123.45" is nothing else: taken as it stands.
+        if date_sep == "." and _ID_HAS_DASH.search(before_serial) and before_check:
+            yield match.start(), match.end(), "national_id"
+            continue
         if month % 20 > 12 or month > 52 or day > 31:  # +20 / +40: bis numbers
             continue
-        base = match[1] + match[3] + match[4] + match[5]
-        check = int(match[6])
+        # Serial number and check digits set apart ("05 03 14 123 45", "050314-123-45",
+        # "05-03-14-123-45"): the shape says what it is, so a mistyped digit or wrong check
+        # digits still count. Not after a dotted date and a space ("op 15.10.05 950 36").
+        if before_serial and before_check and not (date_sep == "." and before_serial == " "):
+            yield match.start(), match.end(), "national_id"
+            continue
+        # Run together ("05031412345", "05.03.14-12345"), it could be any number: only
+        # with valid check digits.
+        base = match[1] + match[3] + match[4] + match[6]
+        check = int(match[8])
         if check in (97 - int(base) % 97, 97 - int("2" + base) % 97):
             yield match.start(), match.end(), "national_id"
 
@@ -321,7 +388,7 @@ def _phones(text: str) -> list[Span]:
                 pieces = [0, *(m.start() for m in _PHONE_PIECE.finditer(gap)), len(gap)]
                 for left, right in itertools.pairwise(pieces):
                     numbers = list(_matched_phones(gap[left:right], position + left))
-                    if not numbers:  # only numbers in a row: "BE69 5390 0754 ..." is none
+                    if not numbers:  # only numbers in a row: "nr 5390 0754 7034" is none
                         break
                     found.extend(numbers)
             position = max(position, end)
@@ -355,8 +422,12 @@ def _matched_phones(text: str, offset: int = 0, depth: int = 0) -> Iterator[Span
 _HANDLE = r"[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?(?:#\d{4})?(?![\w@])"
 _PLATFORM = (
     r"(?:snap(?:chat)?|sc|insta(?:gram)?|ig|tik[ ]?tok|discord|twitch|twitter|threads|bereal"
-    r"|youtube|yt|telegram|gamertag|psn|xbox|steam|pseudo|username|gebruikersnaam)(?![A-Za-z])"
+    r"|youtube|yt|telegram|gamertag|psn|xbox|steam|pseudo|username|gebruikersnaam)"
+    # "snapchatnaam", "insta-naam", "insta account"
+    r"(?:[ \t-]?(?:naam|name|account|acc|handle|id))?(?![A-Za-z])"
 )
+# Filler words between "is" and the handle: "insta is dus noor.vdb".
+_FILLER = r"(?:[ \t]+(?:dus|trouwens|btw|wel|gewoon|nu|ook|nog|altijd|still|just|juste)(?![\w.]))*+"
 _AT_HANDLE = re.compile(rf"(?<![\w@.+-])@({_HANDLE})")
 # "snap: lisa.vdb", "insta = x", "gamertag - y"
 _HANDLE_SEPARATOR = re.compile(
@@ -366,8 +437,38 @@ _HANDLE_SEPARATOR = re.compile(
 # "mijn snap is jonasxd", "ma snap c'est lea.dbs", "my snap is jakeyy05"
 _HANDLE_IS = re.compile(
     rf"(?<![\w@])(?:mijn|m'n|mn|me|my|mon|ma|zijn|haar|his|her)[ \t]+{_PLATFORM}[ \t]*:?[ \t]+"
-    rf"(?:is|c'est|c’est|c|est|=)[ \t]*:?[ \t]+@?({_HANDLE})",
+    rf"(?:is|heet|noemt|c'est|c’est|c|est|s'appelle|s’appelle|=|is[ \t]+called|is[ \t]+named)"
+    rf"{_FILLER}[ \t]*:?[ \t]+@?({_HANDLE})",
     re.IGNORECASE,
+)
+# "insta is noor.vdb", "snap is trouwens lisa_x": without "mijn" only a handle-shaped word counts.
+_HANDLE_IS_BARE = re.compile(
+    rf"(?<![\w@]){_PLATFORM}[ \t]*:?[ \t]+(?:is|was|c'est|c’est|c|est|=|->|→|dan|then)"
+    rf"{_FILLER}[ \t]*:?[ \t]+@?({_HANDLE})",
+    re.IGNORECASE,
+)
+# A profile link: "instagram.com/noor.vdb", "www.tiktok.com/@lisa", "snapchat.com/add/jonas".
+_HANDLE_URL = re.compile(
+    rf"(?i:instagram|tiktok|snapchat|twitter|threads|youtube|twitch)\.(?i:com|net)/"
+    rf"(?:@|(?i:add)/)?({_HANDLE})"
+)
+# Pages of those sites that are no profile.
+_URL_PAGES: Final = _words(
+    """
+    explore watch reel reels p stories channel c user shorts results feed live tv accounts
+    direct about help legal privacy login signup home trending discover tag tags hashtag music
+    embed search for_you foryou
+    """
+)
+# Any word with an inner dot or underscore, in a text that names a platform: "noor.vdb op insta".
+_PLATFORM_WORD = re.compile(rf"(?<![\w@]){_PLATFORM}", re.IGNORECASE)
+_DOTTED = re.compile(r"(?<![\w@.#/:-])([A-Za-z0-9_]+(?:[._][A-Za-z0-9_]+)+)(?![\w@/]|[.]\w)")
+# Ends of domain names and file names: "kortrijk.be", "foto.jpg" are no handles.
+_NOT_HANDLE_ENDS: Final = _words(
+    """
+    com be nl fr net org eu de uk io me tv app gg ly co info html htm php jpg jpeg png gif pdf
+    doc docx xls xlsx ppt pptx txt mp3 mp4 mov zip exe
+    """
 )
 # "add me op snap jonasxd", "volg me op insta lisavdb"
 _HANDLE_FOLLOW = re.compile(
@@ -392,7 +493,8 @@ _NOT_A_HANDLE: Final = _words(
     account acount profiel profile naam name nope nee neen ja yes no non oui none niks idk
     weet stuk raar vreemd traag beter slecht goed mooi lelijk klein groot actief inactief vast
     fake gratis verslavend toxic belangrijk handig nodig veel weinig meer minder altijd nooit
-    soms gewoon vooral ofzo enzo ok oké okay lol haha
+    soms gewoon vooral ofzo enzo ok oké okay lol haha dus trouwens btw wel nu still just juste
+    hetzelfde zelfde zoals anders gelijk net precies ongeveer bijna zoiets iets same like comme
     """
 )
 _HANDLE_AT_EXEMPT: Final = frozenset(
@@ -434,10 +536,52 @@ def _handles(text: str) -> Iterator[Span]:
         return
     for pattern in (_HANDLE_SEPARATOR, _HANDLE_IS, _HANDLE_FOLLOW):
         for match in pattern.finditer(text):
+            if _is_domain(match[1]):
+                continue
             if _plausible_word_handle(match[1]) or _handle_shaped(match[1]):
                 yield _handle_span(text, match)
-    for match in _HANDLE_BARE.finditer(text):
-        if _handle_shaped(match[1]):
+    for match in _HANDLE_URL.finditer(text):
+        handle = match[1]
+        if sum(char.isalpha() for char in handle) >= 2 and handle.casefold() not in _URL_PAGES:
+            yield _handle_span(text, match)
+    for pattern in (_HANDLE_BARE, _HANDLE_IS_BARE):
+        for match in pattern.finditer(text):
+            if _handle_shaped(match[1]) and not _is_domain(match[1]):
+                yield _handle_span(text, match)
+    if _PLATFORM_WORD.search(text):
+        for match in _DOTTED.finditer(text):
+            if _dotted_handle(match[1]):
+                yield _handle_span(text, match)
+
+
+def _is_domain(word: str) -> bool:
+    """Ends like a domain or file name: "instagram.com", "kortrijk.be", "foto.jpg"."""
+    return "." in word and word.rsplit(".", 1)[1].casefold() in _NOT_HANDLE_ENDS
+
+
+def _dotted_handle(word: str) -> bool:
+    """A word with an inner dot or underscore that is no abbreviation, domain or file name."""
+    parts = re.split(r"[._]", word.casefold())
+    if parts[-1] in _NOT_HANDLE_ENDS or parts[0] == "www":
+        return False
+    if any(part in _stopwords() for part in parts):
+        return False  # a missing space: "op insta.het is leuk"
+    letters = sum(char.isalpha() for char in word)
+    return letters >= 4 and max(sum(char.isalpha() for char in part) for part in parts) >= 3
+
+
+def _named_handles(text: str) -> Iterator[Span]:
+    """A dotted handle built on a first name, without a platform: "noor.vdb", "vdb_lisa"."""
+    if "." not in text and "_" not in text:
+        return
+    for match in _DOTTED.finditer(text):
+        word = match[1]
+        if not _dotted_handle(word):
+            continue
+        parts = [part for part in re.split(r"[._]", word.casefold()) if part]
+        if any(part in _protected() for part in parts):
+            continue
+        if any(_is_plain_first_name(part) and len(part) >= 3 for part in parts):
             yield _handle_span(text, match)
 
 
@@ -474,9 +618,17 @@ _UNITS: Final = (
     r"|matchen|matches|stuks|punten|goals|ploegen|teams|spelers|straten|huizen|deuren|minuten"
     r"|fois|ans|heures|times|years|hours|people"
 )
+# Between a street and its number: "Kapucijnenstraat 33", "Kapucijnenstraat, nummer 33",
+# "Kapucijnenstraat nr 33", "Kapucijnenstraat op huisnummer 5".
+_HOUSE_NUMBER_WORD = (
+    r"(?:(?:op|aan|at|au)[ \t\u00a0]+)?(?:huisnummer|huisnr\.?|nummer|nummero|numéro|numero"
+    r"|number|num\.?|nr\.?|n°|no\.?|#)"
+)
+_STREET_TO_NUMBER = (
+    rf"(?:[ \t\u00a0]*,?[ \t\u00a0]*{_HOUSE_NUMBER_WORD}[ \t\u00a0]*|[ \t\u00a0]*,?[ \t\u00a0]+)"
+)
 _WORD_NUMBER = re.compile(
-    r"(?<![\w'’-])([^\W\d_][\w'’-]*)[ \t\u00a0]+(?:(?:nummer|nr\.?|n°|no\.)[ \t\u00a0]*)?"
-    r"(\d{1,3})(?!\d)",
+    rf"(?<![\w'’-])([^\W\d_][\w'’-]*){_STREET_TO_NUMBER}(\d{{1,3}})(?!\d)",
     re.IGNORECASE,
 )
 _NUMBER_TAIL = re.compile(
@@ -506,7 +658,7 @@ _LIVE_CUE = re.compile(
     r"(?<![\w'’])(?i:woon|woont|wonen|woonde|woonden|wone|woonachtig|verblijf|verblijven"
     r"|adres|adresse|address|habite|live|lives|living)(?![\w])[ \t]*:?"
     r"(?:[ \t]+(?i:in|op|aan|te|at|on|à|au|de|het|'t|’t|den|the|la|le|der))*[ \t]+"
-    r"((?:[A-ZÀ-Ý][\w'’-]*[ \t]+){1,3})(\d{1,3})(?!\d)"
+    rf"((?:[A-ZÀ-Ý][\w'’-]*[ \t]+){{0,2}}[A-ZÀ-Ý][\w'’-]*){_STREET_TO_NUMBER}(\d{{1,3}})(?!\d)"
 )
 _CUE_TAIL_OK = re.compile(
     r"[ \t]*(?:$|[,.;:!?)\]\n]|(?:in|te|en|and|à|et|met|with|bij|maar|mais|but|sinds|since"
@@ -647,10 +799,22 @@ _ROLES = (
     r"|begeleider|begeleidster|jeugdwerker|juf|juffrouw|meester|mevrouw|mevr\.?|mw\.?|meneer"
     r"|mijnheer|menier|dhr\.?|mr\.?|mrs\.?|ms\.?|miss|mister|madame|mme\.?|monsieur|mademoiselle"
     r"|mlle\.?|prof\.?|professor|leerkracht|leraar|lerares|directeur|directrice|teacher|sir"
+    r"|dokter|dr\.?|huisarts|psycholoog|psychologe|titularis|opvoeder|opvoedster|hoca|hocam"
+    # kinship words used as a title: "tante Naima", "nonkel Mehmet", "oma Fatima"
+    r"|tante|tantetje|nonkel|oom|oma|opa|bomma|bompa|moemoe|tata|tonton|tatie|teyze|amca|dayı"
+    r"|dayi|abla|abi|khalti|khalto|3ammi|ammi|babcia|dziadek|ciocia|wujek|bunica|bunicul"
 )
 _RELATIONS = (
-    r"(?:mijn|m'n|mn|me|my|mon|ma|mes|onze|ons|our)[ \t]+(?:(?:beste|best|bestie|lieve|meilleur"
-    r"|meilleure)[ \t]+)?(?:vriend|vriendin|vriendje|vriendinnetje|lief|liefje|maat|maatje"
+    r"(?:mijn|m'n|mn|me|my|mon|ma|mes|onze|ons|our|zijn|z'n|haar|his|her)[ \t]+"
+    r"(?:(?:beste|best|bestie|lieve|meilleur|meilleure|kleine|klein|grote|groot|oudere|jongere"
+    r"|oudste|jongste|ex|nieuwe|vorige|eerste|petit|petite|grand|grande|little|big|older"
+    r"|younger|old|new)[ \t-]+)?"
+    r"(?:vriend|vriendin|vriendje|vriendinnetje|lief|liefje|maat|maatje|ex|crush|partner"
+    r"|kozijn|kozijntje|nichtje|neefje|schoonzus|schoonbroer|stiefbroer|stiefzus|halfbroer"
+    r"|halfzus|tweelingbroer|tweelingzus|peter|meter|petekind|kameraad|klasgenote|klasgenoten"
+    r"|teamgenoot|teamgenote|ploegmaat|ploeggenoot|buur|buurmeisje|buurjongen|mentor|baas"
+    r"|chef|trainer|trainster|coach|juf|meester|leerkracht|leraar|lerares|titularis|psycholoog"
+    r"|dokter|huisarts|grootmoeder|grootvader|overgrootmoeder|overgrootvader|dochter|zoon"
     r"|makker|pote|bff|broer|broertje|zus|zusje|zuster|neef|nicht|nonkel|tante|oom|bompa|bomma"
     r"|opa|oma|papa|mama|pa|ma|vader|moeder|stiefvader|stiefmoeder|plusmama|pluspapa|buurman"
     r"|buurvrouw|klasgenoot|collega|copain|copine|ami|amie|frère|sœur|soeur|cousin|cousine"
@@ -664,13 +828,48 @@ _NAME_CUE = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class _Lexicon:
+    """The first-name lexicon, casefolded.
+
+    ``names`` holds every name; ``curated`` the hand-kept part above the generated one;
+    ``words`` the names marked "~", that are also ordinary words ("Can", "Said", "Grace"):
+    those count only when capitalised and after a cue.
+    """
+
+    names: frozenset[str]
+    curated: frozenset[str]
+    words: frozenset[str]
+
+
+_GENERATED_MARKER: Final = "# === generated by scripts/make_first_names.py"
+
+
 @lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    """The first-name lexicon; read once."""
+    names: set[str] = set()
+    curated: set[str] = set()
+    words: set[str] = set()
+    generated = False
+    for raw in FIRST_NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.startswith(_GENERATED_MARKER):
+            generated = True
+        if not line or line.startswith("#"):
+            continue
+        name = line.lstrip("~").casefold()
+        names.add(name)
+        if line.startswith("~"):
+            words.add(name)
+        elif not generated:
+            curated.add(name)
+    return _Lexicon(frozenset(names), frozenset(curated), frozenset(words))
+
+
 def _first_names() -> frozenset[str]:
-    """The first-name lexicon, casefolded; read once."""
-    lines = FIRST_NAMES_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(
-        line.strip().casefold() for line in lines if line.strip() and not line.startswith("#")
-    )
+    """Every first name of the lexicon, casefolded."""
+    return _lexicon().names
 
 
 @lru_cache(maxsize=1)
@@ -734,13 +933,30 @@ def _is_capitalised(token: str) -> bool:
     return token[0].isupper() and (len(token) == 1 or any(char.islower() for char in token[1:]))
 
 
-def _is_first_name(token: str) -> bool:
-    lexicon = _first_names()
+def _in_lexicon(token: str, lexicon: frozenset[str]) -> bool:
     lowered = token.casefold()
     if lowered in lexicon:
         return True
     parts = lowered.split("-")
     return len(parts) > 1 and all(part in lexicon for part in parts)
+
+
+def _is_first_name(token: str) -> bool:
+    """In the lexicon, "~" names included: right after a cue, when capitalised."""
+    return _in_lexicon(token, _first_names())
+
+
+def _is_plain_first_name(token: str) -> bool:
+    """In the lexicon and no ordinary word: a name even without a cue."""
+    lexicon = _lexicon()
+    return _in_lexicon(token, lexicon.names) and not _in_lexicon(token, lexicon.words)
+
+
+def _lowercase_name(token: str, *, curated_only: bool) -> bool:
+    """A lowercase first name that counts after a cue ("mijn vriendin lisa")."""
+    if not token.islower() or token in _LOWERCASE_AMBIGUOUS or not _is_plain_first_name(token):
+        return False
+    return not curated_only or _in_lexicon(token, _lexicon().curated)
 
 
 def _is_name_word(token: str) -> bool:
@@ -797,15 +1013,20 @@ def _names(text: str) -> Iterator[Span]:
         return
     tokens = _Tokens(text)
     words = tokens.words
+    # A public figure named as a role model stays: "zoals Kevin De Bruyne", "fan van Nafi Thiam".
+    role_model = _ROLE_MODEL_CUE.search(text) is not None
     # A lexicon first name followed by a surname: "Lisa De Smet", "Fatima Zahra Bennani".
     for index, word in enumerate(words):
-        if not (_is_capitalised(word) and _is_first_name(word)):
+        if not (_is_capitalised(word) and _is_plain_first_name(word)):
             continue
         if word.casefold() in _stopwords() or not tokens.adjacent(index, index + 1):
             continue
         end = tokens.surname_end(index + 1)
-        if end is not None:
-            yield tokens.spans[index][0], tokens.spans[end - 1][1], "name"
+        if end is None:
+            continue
+        span = tokens.spans[index][0], tokens.spans[end - 1][1]
+        if not _is_public_figure(text[span[0] : span[1]], role_model=role_model):
+            yield span[0], span[1], "name"
     # A cue, then a name: "mevrouw Claeys", "mijn vriendin lisa", "ik ben de Jonas".
     for cue in _NAME_CUE.finditer(text):
         # "ik ben de Jonas": a West-Flemish article before a first name stays; "mevrouw de Vos":
@@ -816,15 +1037,22 @@ def _names(text: str) -> Iterator[Span]:
         if first is None:
             continue
         word = words[first]
-        lowercase_first = word.islower() and _is_first_name(word)
-        if lowercase_first and word in _LOWERCASE_AMBIGUOUS:
-            continue
-        if cue["weak"] is not None and not (lowercase_first or _is_first_name(word)):
-            continue
-        if lowercase_first or (
+        weak = cue["weak"] is not None
+        if word.islower() and (weak or _is_first_name(word)):
+            # after "ik ben" only a hand-checked name: "ik ben sara", not "ik ben oke"
+            if not _lowercase_name(word, curated_only=weak):
+                continue
+            lexicon_first = True
+        else:
             # also a first name that is a stopword too: "juf An", "coach Ben"
-            _is_capitalised(word) and _is_first_name(word) and word.casefold() not in _protected()
-        ):
+            lexicon_first = (
+                _is_capitalised(word)
+                and _is_first_name(word)
+                and word.casefold() not in _protected()
+            )
+            if weak and not lexicon_first:
+                continue
+        if lexicon_first:
             end = tokens.surname_end(first + 1) if tokens.adjacent(first, first + 1) else None
             end = end or first + 1
         else:
@@ -832,4 +1060,50 @@ def _names(text: str) -> Iterator[Span]:
             if found is None:
                 continue
             end = found
-        yield tokens.spans[first][0], tokens.spans[end - 1][1], "name"
+        span = tokens.spans[first][0], tokens.spans[end - 1][1]
+        if weak and _is_public_figure(text[span[0] : span[1]], role_model=role_model):
+            continue  # "ik ben fan van ..." is no introduction; "mijn trainer X" always counts
+        yield span[0], span[1], "name"
+
+
+# "zoals", "net als", "fan van", "idool", "voorbeeld", "held" ... in the same answer.
+_ROLE_MODEL_CUE = re.compile(
+    r"(?<![\w'’])(?:zoals|net[ \t]+als|gelijk[ \t]+als|fan|fans|grote[ \t]+fan|idool|idolen"
+    r"|idole|idol|idols|voorbeeld|voorbeelden|rolmodel|role[ \t]+model|held|heldin|helden|hero"
+    r"|heroes|inspiratie|inspireert|inspireren|inspire|inspires|inspiring|bewonder|bewonderen"
+    r"|admire|kijk[ \t]+op[ \t]+naar|kijk[ \t]+naar[ \t]+\w+[ \t]+op|opkijken|look[ \t]+up[ \t]+to"
+    r"|favoriet|favoriete|favo|fav|fave|favorite|favourite|lievelings\w*|préféré|préférée"
+    r"|supporter|supporteren|comme|goat|legende|legend|wil[ \t]+worden|want[ \t]+to[ \t]+be"
+    # talk about someone's public role: "de beste speler", "mijn favoriete rapper"
+    r"|speler|spelers|voetballer|voetbalster|atleet|atlete|wielrenner|tennisser|zanger"
+    r"|zangeres|rapper|artiest|artieste|actrice|acteur|influencer|youtuber|player|singer)"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
+PUBLIC_FIGURES_FILE: Final = FIRST_NAMES_FILE.parent / "public_figures.txt"
+
+
+def _folded(text: str) -> str:
+    """Casefolded, without diacritics, one space between words: for comparing names."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
+
+
+@lru_cache(maxsize=1)
+def _public_figures() -> tuple[frozenset[str], frozenset[str]]:
+    """Public figures kept after a role-model cue, and those ("!") kept always; folded."""
+    after_cue: set[str] = set()
+    always: set[str] = set()
+    for line in PUBLIC_FIGURES_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        (always if line.startswith("!") else after_cue).add(_folded(line.lstrip("!")))
+    return frozenset(after_cue | always), frozenset(always)
+
+
+def _is_public_figure(name: str, *, role_model: bool) -> bool:
+    """A listed public figure: "!" names always, the others only in a role-model answer."""
+    listed, always = _public_figures()
+    folded = _folded(name)
+    return folded in always or (role_model and folded in listed)

@@ -13,11 +13,11 @@ from datetime import timedelta
 from functools import partial
 
 import structlog
-from sqlalchemy.orm import Session
 
 from privacy.redact import redact
 from storage import Database
 from storage import repository as repo
+from storage.erasure import rewrite_old_texts
 from storage.models import utcnow
 from survey.config import PrivacySettings
 
@@ -35,28 +35,16 @@ class RetentionResult:
     chat_links_dropped: int
 
 
-def _redact_batch(session: Session, *, before_days: int, after_id: int) -> tuple[int, int]:
-    """Redact one batch; returns (last answer id seen, how many texts changed)."""
-    before = utcnow() - timedelta(days=before_days)
-    answers = repo.answers_to_redact(session, before, after_id, _BATCH)
-    changed = 0
-    now = utcnow()
-    for answer in answers:
-        redacted = redact(answer.text or "")
-        if redacted != answer.text:
-            answer.text = redacted
-            changed += 1
-        answer.redacted_at = now
-    return (answers[-1].id if answers else -1), changed
-
-
 async def apply_retention(database: Database, privacy: PrivacySettings) -> RetentionResult:
     """One retention run, in short batches so conversations go on meanwhile."""
     redacted = 0
     last_id = 0
     while last_id >= 0:
+        before = utcnow() - timedelta(days=privacy.retention_days)
         last_id, changed = await database.run(
-            partial(_redact_batch, before_days=privacy.retention_days, after_id=last_id)
+            partial(
+                rewrite_old_texts, rewrite=redact, before=before, after_id=last_id, limit=_BATCH
+            )
         )
         redacted += changed
     before = utcnow() - timedelta(days=privacy.chat_link_days)

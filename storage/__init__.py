@@ -5,6 +5,8 @@ pseudonym; the one table that can reach a person (``chat_links``) is deleted
 with the participant.
 """
 
+from sqlalchemy.exc import SQLAlchemyError as DatabaseError  # what a failed database call raises
+
 from storage.database import Database, normalize_database_url
 from storage.models import (
     Answer,
@@ -22,6 +24,7 @@ __all__ = [
     "ChatLink",
     "Conversation",
     "Database",
+    "DatabaseError",
     "Participant",
     "Participation",
     "ProcessedUpdate",

@@ -3,7 +3,7 @@
 The database API is synchronous on purpose. A survey step is a handful of
 short statements; an asyncio driver (aiosqlite) hops between a thread and the
 event loop for every statement and spent three times the CPU of the whole
-synchronous turn (measured: benchmarks/conversation.py). Async callers hand a
+synchronous turn (measured: benchmarks.conversation). Async callers hand a
 whole transaction to :meth:`Database.run`.
 """
 
@@ -17,10 +17,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import structlog
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session as Session  # re-exported: the type the work of run receives
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -34,6 +37,11 @@ _POSTGRES_THREADS = 4
 _SNAPSHOT = "jeugdstem_snapshot"
 
 T = TypeVar("T")
+
+log = structlog.get_logger("jeugdstem.storage")
+
+# Tries of one conversation turn that lost a race (see Database.run_turn).
+TURN_ATTEMPTS = 3
 
 
 def normalize_database_url(url: str) -> URL:
@@ -146,6 +154,23 @@ class Database:
             )
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._run_in_transaction, work)
+
+    async def run_turn(self, work: Callable[[Session], T]) -> T:
+        """``run`` for one conversation turn, tried again when another transaction raced it.
+
+        Two deliveries of a first message can both try to create the participant;
+        the loser retries and then sees the winner's rows. A stale conversation
+        should never happen (turns lock the participant first); the version column
+        is the safety net.
+        """
+        for attempt in range(1, TURN_ATTEMPTS + 1):
+            try:
+                return await self.run(work)
+            except (IntegrityError, StaleDataError) as error:
+                log.info("turn_retried", attempt=attempt, error=type(error).__name__)
+                if attempt == TURN_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
 
     @contextmanager
     def snapshot(self) -> Iterator[Session]:

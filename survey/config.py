@@ -47,6 +47,8 @@ class Option(_Model):
 
     id: Slug
     label: Texts
+    # "Zeg ik liever niet": an answer that says nothing, left out of the report's breakdowns.
+    withheld: bool = False
 
 
 class AgeBand(_Model):
@@ -94,6 +96,15 @@ class Theme(_Model):
     description: str = ""
     # How the bot names the theme to a young person (reflect-back and pick buttons).
     words: Texts
+
+
+class SpecialThemes(_Model):
+    """The themes that are not a barrier of their own; the bot and the reports treat them apart."""
+
+    # The young person says nothing holds them back.
+    no_barrier: Slug = "none"
+    # A barrier none of the other themes covers ("Iets anders"): possibly a new theme.
+    new_barrier: Slug = "other"
 
 
 class RasaSettings(_Model):
@@ -177,6 +188,9 @@ MESSAGE_KEYS = (
     "declined",
     "declined_known",
     "age_gate",
+    "age_gate_confirm",
+    "button_age_young_yes",
+    "button_age_young_no",
     "progress",
     "button_skip",
     "button_done",
@@ -213,10 +227,16 @@ MESSAGE_KEYS = (
     "themes_pick",
     "button_themes_done",
     "themes_pending",
-    "distress_self_harm",
-    "distress_abuse",
+    "distress_alarm",
+    "distress_not_your_fault",
     "distress_threat",
-    "distress_danger",
+    "distress_friend",
+    "helpline_closed",
+    "distress_paused",
+    "distress_later",
+    "distress_check_in",
+    "button_talk",
+    "button_go_on",
     "consent_again",
     "mydata_intro",
     "mydata_nothing",
@@ -246,6 +266,7 @@ class Survey(_Model):
     messages: dict[str, Texts]
     helplines: tuple[Helpline, ...] = ()
     themes: tuple[Theme, ...] = Field(min_length=1)
+    special_themes: SpecialThemes = SpecialThemes()
     nlu: NluSettings = NluSettings()
     report: ReportSettings = ReportSettings()
 
@@ -348,7 +369,7 @@ def _check_survey(survey: Survey) -> list[Problem]:
         if theme_ids.index(theme.id) != index:
             problems.append((("themes", index, "id"), f"duplicate theme id {theme.id!r}"))
         problems += _check_texts(("themes", index, "words"), theme.words, survey)
-    for key in ("none", "other"):
+    for key in (survey.special_themes.no_barrier, survey.special_themes.new_barrier):
         if key not in theme_ids:
             problems.append((("themes",), f"the theme {key!r} is required (no barrier / new one)"))
     if sum(q.type == "age_band" for q in survey.questions) > 1:

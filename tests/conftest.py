@@ -15,12 +15,9 @@ from bot.engine import SurveyEngine
 from privacy.identity import CallbackCodec
 from storage import Database
 from survey.config import Survey, load_survey
-from tests.support.postgres import PostgresServer
-
-REPO = Path(__file__).resolve().parent.parent
-CONFIG = REPO / "config.yml"
-TEST_SECRET = b"test-secret-not-for-production"
-TEMPLATE = "jeugdstem_template"
+from tests.support.paths import CONFIG
+from tests.support.postgres import TEMPLATE, PostgresServer
+from tests.support.secrets import TEST_SECRET
 
 _database_numbers = itertools.count(1)
 

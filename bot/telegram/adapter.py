@@ -67,15 +67,16 @@ from bot.engine import (
     Text,
     command_menu,
 )
-from bot.logs import short_pseudonym
 from bot.runtime import Runtime
 from bot.telegram.delivery import HandledUpdates, HandlingQueue, Poller, run_polling
 from bot.telegram.flood import FloodGuard
 from bot.telegram.transport import AiohttpRequest
+from privacy.identity import short_pseudonym
 from privacy.redact import redact
 from privacy.retention import retention_daily
 from storage import repository as repo
 from storage.database import database_unavailable
+from survey.text import split_utf16
 
 log = structlog.get_logger("jeugdstem.telegram")
 
@@ -149,29 +150,16 @@ def keyboard_markup(buttons: Keyboard) -> dict[str, Any] | None:
     }
 
 
-def _utf16_length(text: str) -> int:
-    """Telegram counts message length in UTF-16 code units (an emoji can count as two)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Cut a text into pieces Telegram accepts, at line breaks or spaces where possible."""
-    pieces: list[str] = []
-    while _utf16_length(text) > limit:
-        # The longest prefix that fits (characters outside the BMP take two units).
-        fits, units = 0, 0
-        while units + (2 if ord(text[fits]) > 0xFFFF else 1) <= limit:
-            units += 2 if ord(text[fits]) > 0xFFFF else 1
-            fits += 1
-        cut = text.rfind("\n", 0, fits)
-        if cut <= 0:
-            cut = text.rfind(" ", 0, fits)
-        if cut <= 0:
-            cut = fits
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n ")
-    pieces.append(text)
-    return pieces
+    """The messages a text goes out as: pieces within Telegram's limit (``split_utf16``).
+
+    Telegram trims each message and refuses a blank one, so the line break or space
+    a piece was cut after is left off, and blank pieces are dropped.
+    """
+    pieces = split_utf16(text, limit)
+    messages = [piece[:-1] if piece.endswith(("\n", " ")) else piece for piece in pieces[:-1]]
+    messages.append(pieces[-1])
+    return [message for message in messages if message.strip()] or pieces[:1]
 
 
 def where_raised(error: BaseException | None) -> list[str]:
@@ -229,7 +217,7 @@ class TelegramAdapter:
         """The Application, with handlers, rate limiter and ordered concurrent processing.
 
         Telegram is told an update is done only once ``handled`` has seen it
-        through the handlers (bot/delivery.py): long polling runs our own
+        through the handlers (bot/telegram/delivery.py): long polling runs our own
         ``Poller`` instead of PTB's Updater, and the webhook's queue makes PTB's
         handler wait before it answers 200.
         """
@@ -286,7 +274,7 @@ class TelegramAdapter:
         # Everything loaded so far (libraries, config, compiled statements) lives as long
         # as the process. Freezing it keeps the collector's full passes from walking it:
         # those passes paused every conversation for ~60 ms, eight times in a 30 s
-        # benchmark, and were most of the p99 latency (benchmarks/conversation.py).
+        # benchmark, and were most of the p99 latency (benchmarks.conversation).
         gc.collect()
         gc.freeze()
         log.info("bot_started", database=self.runtime.database.dialect)
@@ -395,7 +383,7 @@ class TelegramAdapter:
             # (exactly once) but its replies are gone; the person sees them on /start.
             log.warning("replies_lost_in_outage", update_id=update.update_id)
         await self.deliver(update, chat.id, response, incoming.pseudonym)
-        if response.distress:
+        if response.alert_staff:
             await self.alert_staff(update.get_bot(), incoming, response)
         log.info(
             "update_handled",
@@ -404,20 +392,25 @@ class TelegramAdapter:
             kind=type(event).__name__,
             step=response.step,
             duplicate=response.duplicate,
-            distress=bool(response.distress),
+            distress=response.distress_level.value if response.distress_level else None,
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )
 
     async def alert_staff(self, bot: Bot, incoming: Incoming, response: Response) -> None:
         """Tell the staff chat (if configured): pseudonym and redacted text, never the id."""
         staff_chat = self.runtime.settings.jeugdstem_staff_chat_id
-        if staff_chat is None or not isinstance(incoming.event, Text | Edit):
+        if staff_chat is None:
             return
+        kinds = ", ".join(response.distress) or "niet gespecifieerd"
+        if isinstance(incoming.event, Text | Edit):
+            what = f"Bericht (geredigeerd): «{redact(incoming.event.text)[:3000]}»"
+        else:
+            what = "Na de vraag «Gaat het met je?» koos de jongere «Ik wil met iemand praten»."
         alert = (
-            f"⚠️ Jeugdstem: mogelijk signaal ({', '.join(response.distress)}).\n"
+            f"⚠️ Jeugdstem: signaal ({kinds}).\n"
             f"Deelnemer {short_pseudonym(incoming.pseudonym)}, stap {response.step or '-'}.\n"
-            f"Bericht (geredigeerd): «{redact(incoming.event.text)[:3000]}»\n"
-            "De jongere kreeg de hulplijnen; het antwoord is gemarkeerd (distress)."
+            f"{what}\n"
+            "De jongere kreeg de hulplijnen; de vragen staan op pauze."
         )
         try:
             await self.send(bot, staff_chat, Reply(alert))

@@ -1,6 +1,6 @@
 """Per-participant flood control: someone sending very many messages is slowed down, not dropped.
 
-Each participant's updates are handled one after another (bot/telegram.py's
+Each participant's updates are handled one after another (bot/telegram/adapter.py's
 update processor), so delaying one person's next update delays nobody else.
 """
 

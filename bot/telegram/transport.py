@@ -3,7 +3,7 @@
 Why: under load httpcore (beneath httpx) rescans its whole connection pool for
 every queued request. With a few dozen participants answering at once that
 scan was most of the bot's CPU (profile in the closing note of the survey
-conversation issue; figures from benchmarks/conversation.py). aiohttp's
+conversation issue; figures from benchmarks.conversation). aiohttp's
 connector does the same job in constant time per request.
 
 The class follows telegram.request.HTTPXRequest: same timeouts, same errors.

@@ -2,12 +2,13 @@
 
 Nothing here comes from a person. Pseudonyms are random hex from a seeded
 generator; texts are the NLU training examples plus a few written for the
-purpose: answers with PII (so the redactor has work in every export and
-report), formula-like answers (so spreadsheet escaping is exercised), and two
-coherent barriers the themes do not cover, labelled ``other`` with low
-confidence (so the report's "new signals" section has something to find).
+purpose (data.yml, with the weights of who answers what): answers with PII (so
+the redactor has work in every export and report), formula-like answers (so
+spreadsheet escaping is exercised), and two coherent barriers the themes do not
+cover, labelled ``other`` with low confidence (so the report's "new signals"
+section has something to find).
 
-Rows go in with SQLAlchemy Core ``executemany`` and explicit ids, in one
+Rows go in through ``storage.bulk`` (executemany with explicit ids), in one
 transaction: a fill either completes or leaves the database as it was.
 """
 
@@ -20,160 +21,23 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from sqlalchemy import JSON, Insert, Table, bindparam, func, insert, select
-from sqlalchemy.orm import Session
 
 from nlu import distress
 from nlu.data import TRAIN_DIR, load_dir
-from storage import Base, Database
+from reports.demo.data import FALLBACK_QUESTION, DemoData, DemoError, NewSignal, load_demo_data
+from storage import Database, bulk
+from survey.clock import LOCAL_TIME
 from survey.config import AgeBand, Option, Question, Survey
 
 # Fixed, so the same seed gives byte-identical exports and reports: the start of a school year.
 DEFAULT_START = datetime(2026, 9, 1, tzinfo=UTC)
 MODEL_VERSION = "demo"
 STAFF_NAME = "demo"
-OTHER = "other"
-LOCAL_TIME = ZoneInfo("Europe/Brussels")
 
 # Answers per executemany round: large enough to amortise, small enough to stay flat in memory.
 _ROWS_PER_ROUND = 5000
-_PSEUDONYM_CHECK_CHUNK = 500
-
-# --- who takes part -------------------------------------------------------------------------
-# Weights by id; ids the survey has and these lists lack get _DEFAULT_WEIGHT.
-_DEFAULT_WEIGHT = 3.0
-LANGUAGE_WEIGHTS = {"nl": 88.0, "fr": 7.0, "en": 5.0}
-NO_SOURCE_WEIGHT = 18.0  # came in through a plain /start, without a partner's code
-SOURCE_WEIGHTS = {
-    "instagram": 16.0,
-    "poster-school": 14.0,
-    "bolwerk": 8.0,
-    "ajko": 7.0,
-    "stad-kortrijk": 7.0,
-    "poster-station": 6.0,
-    "de-stroate": 6.0,
-    "quindo": 6.0,
-    "de-stroom": 5.0,
-    "groep-intro": 5.0,
-    "begeleide-sessie": 2.0,
-}
-AGE_WEIGHTS = {"13-15": 30.0, "16-18": 38.0, "19-21": 18.0, "22-25": 10.0, "over-25": 2.0}
-# Uneven on purpose: in a small demo some area x theme cells stay under 5 (small-cell rules).
-AREA_WEIGHTS = {
-    "centrum": 20.0,
-    "heule": 10.0,
-    "outside": 10.0,
-    "overleie": 8.0,
-    "walle": 7.0,
-    "marke": 7.0,
-    "sint-jan": 6.0,
-    "lange-munte": 5.0,
-    "pottelberg": 4.0,
-    "bissegem": 4.0,
-    "sint-elooi": 3.0,
-    "bellegem": 3.0,
-    "rather-not": 3.0,
-    "hoog-kortrijk": 2.0,
-    "aalbeke": 2.0,
-    "rollegem": 2.0,
-    "kooigem": 1.0,
-}
-FREE_TIME_WEIGHTS = {
-    "friends": 30.0,
-    "online": 24.0,
-    "gaming": 20.0,
-    "sport": 22.0,
-    "music-dance": 10.0,
-    "job": 9.0,
-    "youth-movement": 8.0,
-    "creative": 7.0,
-    "youth-centre": 5.0,
-    "nothing-much": 6.0,
-}
-EXCLUSIVE_OPTIONS = frozenset({"nothing-much"})
-# Local hour of day at which young people start the survey (after school, evenings).
-HOUR_WEIGHTS = (
-    (0, 2), (1, 1), (7, 2), (8, 2), (9, 1), (10, 1), (11, 2), (12, 5), (13, 3), (14, 3),
-    (15, 5), (16, 9), (17, 10), (18, 9), (19, 11), (20, 12), (21, 11), (22, 8), (23, 4),
-)  # fmt: skip
-SECOND_RUN_SHARE = 0.03  # took the survey again later (a new participation)
-OPT_IN_SHARE = 0.35
-
-# --- how they answer ---------------------------------------------------------------------
-CHOICE_SKIP = {"age": 0.02, "area": 0.04}
-CHOICE_TYPED = 0.05  # typed "15" or "heule" instead of pressing the button
-MULTI_SKIP = 0.04
-MULTI_TYPED = 0.10
-# Open questions: (skip share, button share) by question id.
-OPEN_BEHAVIOUR = {
-    "holds-back": (0.06, 0.08),
-    "not-welcome": (0.10, 0.35),
-    "would-help": (0.14, 0.0),
-}
-DEFAULT_OPEN_BEHAVIOUR = (0.08, 0.08)
-# Share of text answers that belong to one of the new signals (together), by question id.
-SIGNAL_SHARE = {"holds-back": 0.36, "not-welcome": 0.1, "would-help": 0.24}
-DISTRESS_SHARE = 0.015  # of open text answers: about 0.5 % of all answers
-STAFF_SHARE = 0.06  # of classified open answers
-STAFF_DISAGREES = 0.2
-# Where people stop when they do not finish: after this many answers (weights).
-STOP_WEIGHTS = (5.0, 10.0, 15.0, 35.0, 20.0, 15.0)
-
-FREE_TIME_TEXTS = (
-    "ik zit in de muziekacademie",
-    "pianoles op woensdag",
-    "skaten aan de Leie",
-    "tekenen en manga lezen",
-    "ik help bij de Chiro",
-    "zwemmen met mijn nicht",
-    "fortnite met de maten",
-    "'k goan vissen me mien va",
-    "boksen in de Venning",
-    "TikToks maken",
-    "rien de spécial",
-    "I play basketball at the park",
-    "koken met mijn oma",
-    "naar de bib",
-    "chillen op de Grote Markt",
-)
-
-# What would help: ideas, not barriers, but the report classifies them just the same.
-IDEAS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("goedkopere kampen", ("cost",)),
-    ("een gratis busje naar de sporthal", ("cost", "transport")),
-    ("alles op Instagram of TikTok zetten, niet op Facebook", ("information",)),
-    ("een keer gratis mogen proberen voor je je inschrijft", ("cost", "registration")),
-    ("dat ik een vriend mag meebrengen de eerste keer", ("social",)),
-    ("begeleiders die ook Frans of Engels spreken", ("language",)),
-    ("trainingen later op de avond, na mijn job", ("time",)),
-    ("een jeugdhuis dat ook op zondag open is", ("space",)),
-    ("meer licht op de weg naar het park", ("safety",)),
-    ("inschrijven zonder wachtlijst", ("registration",)),
-    ("iemand die aan mijn ouders uitlegt wat het is", ("family",)),
-    ("minder competitie, gewoon voor de fun", ("interest",)),
-    ("een kleine groep om te beginnen, dan durf ik wel", ("confidence",)),
-    ("een rustige ruimte voor als het te druk wordt", ("accessibility",)),
-    ("dat ze niet raar kijken naar mijn hoofddoek", ("discrimination",)),
-    ("een plek waar we mogen zitten zonder dat de politie ons wegstuurt", ("space",)),
-    ("korting met de UiTPAS, maar dan duidelijk uitgelegd", ("cost", "information")),
-    ("'n busse die ook sebs noa tiene nog rijdt", ("transport",)),
-    ("da 't nie zo duur is, simpel", ("cost",)),
-    ("e plekke vo ons, mè e bank en e bitje muziek", ("space",)),
-    ("gwn info op school geven ipv op een site die niemand kent", ("information",)),
-    ("sport zonder dat je direct in een ploeg moet", ("registration", "interest")),
-    ("leiding die weet wat autisme is", ("accessibility",)),
-    ("iets voor meisjes apart, dan mag ik van thuis", ("family",)),
-    ("niks, het is goed zo", ("none",)),
-    ("weet ik niet", ()),
-    ("idk 🤷", ()),
-    ("des activités moins chères", ("cost",)),
-    ("cheaper stuff and a bus in the evening", ("cost", "transport")),
-    ("dat ze je gewoon welkom heten als je nieuw bent", ("belonging",)),
-    ("een buddy die met je meegaat", ("social", "confidence")),
-    ("op woensdagnamiddag, dan heb ik geen school", ("time",)),
-)
+# In foreign-key order.
+_TABLES = ("participants", "participations", "answers")
 
 
 @dataclass(frozen=True)
@@ -183,135 +47,6 @@ class DemoText:
     text: str
     themes: tuple[str, ...]
     kind: str = ""  # "pii", "formula", "distress", a new signal's name, or "" (ordinary)
-
-
-@dataclass(frozen=True)
-class NewSignal:
-    """A barrier the configured themes do not cover: answers about it get ``other``."""
-
-    name: str
-    keywords: tuple[str, ...]  # every text of the signal contains one of these
-    near: tuple[str, ...]  # the configured themes the classifier half-confuses it with
-    texts: Mapping[str, tuple[str, ...]]  # by question id; "" for any other question
-
-
-NEW_SIGNALS = (
-    NewSignal(
-        name="zorg voor broers en zussen",
-        keywords=("broer", "zus", "kleintjes", "frère", "brother", "sister"),
-        near=("time", "family"),
-        texts={
-            "holds-back": (
-                "ik moet na school op mijn broertjes letten tot mijn ma thuis is",
-                "'k moe ip mien klein zusje passen, elken dag tot 't zesen",
-                "babysitten op mijn broer en zus, elke woensdag en zaterdag",
-                "mama werkt in ploegen dus ik pas op de kleintjes",
-                "ik kan niet weg want ik moet mijn zusje van school halen en eten geven",
-                "mijn broertjes kunnen niet alleen thuis blijven en ik ben de oudste",
-                "altijd oppassen op mn broertje, geen tijd voor mezelf",
-                "ik zou willen voetballen maar wie let er dan op mijn zusjes",
-                "'k moe ol tied ip mien broers letten, 'k è gin vrije tied",
-                "als oudste moet ik voor mijn broers en zussen zorgen na school",
-                "mn ouders werken tot laat dus ik ben de babysit van mijn broertje",
-                "ik mag mijn kleine zus niet meenemen naar de training en alleen laten kan niet",
-                "moet op mijn broertjes letten",
-                "kan niet, moet babysitten op mn zus 🙄",
-                "ik ben thuis de tweede mama voor mijn broertjes",
-                "mijn zusje is nog klein en ik moet haar elke dag ophalen aan de crèche",
-                "je dois garder mes petits frères après l'école",
-                "I have to look after my little brothers after school",
-                "'t is altied ik die ip de kleine broere moe passen",
-                "zolang mijn zus geen opvang heeft kan ik nergens heen",
-            ),
-            "not-welcome": (
-                "ze keken raar toen ik mijn broertje moest meebrengen naar de repetitie",
-                "ik werd weggestuurd omdat mijn zusje mee was",
-                "de trainer zei dat kleine broers niet welkom zijn op de training",
-                "'k moste mien zuske meepakken en ze zeiden da da nie mocht",
-            ),
-            "would-help": (
-                "opvang voor mijn broertjes tijdens de training",
-                "dat mijn kleine zus mag meekomen",
-                "een activiteit waar ik mijn broertje kan meebrengen",
-                "iemand die op de kleintjes let zodat ik ook eens weg kan",
-                "iets op een uur dat mijn broers en zussen nog op school zitten",
-            ),
-        },
-    ),
-    NewSignal(
-        name="geen wifi of data",
-        keywords=("wifi", "data", "internet", "bundel"),
-        near=("information", "registration"),
-        texts={
-            "holds-back": (
-                "we hebben thuis geen wifi, dus ik zie nooit wat er in de groepschat staat",
-                "mijn data is altijd op halverwege de maand en dan weet ik van niks",
-                "inschrijven moet online maar wij hebben geen internet thuis",
-                "geen wifi thuis bro, kan nie eens de info opzoeken",
-                "'k è gin internet tuus, 'k moe ol mien data gebruuken",
-                "de trainer stuurt alles via WhatsApp maar mijn mobiele data is meestal op",
-                "zonder wifi kan ik de app van de club niet gebruiken",
-                "ik heb een gsm zonder abonnement, alleen wifi, en thuis is er geen",
-                "onze wifi is afgesloten en nu mis ik alle berichten",
-                "ik moet naar de bib voor wifi en die is dicht in het weekend",
-                "geen data geen wifi = geen idee wat er te doen is",
-                "mijn bundel is altijd op dus ik mis de berichtjes van de jeugdbeweging",
-                "pas de wifi chez moi, donc je rate tout",
-                "no wifi at home and my data runs out fast",
-                "thuis geen internet, ik kan de formulieren nie invullen",
-                "'t internet is kapot sinds maanden en me ma kan 't nie betoal'n",
-                "nooit genoeg data om het rooster of de filmpjes te bekijken",
-                "we delen met vijf één gsm met data, dus ik ben nooit online",
-            ),
-            "not-welcome": (
-                "in de bib mochten we niet blijven zitten alleen voor de wifi",
-                "in het café werden we buitengezet omdat we kwamen voor de wifi",
-                "ze lachten me uit omdat ik nooit data heb en niks weet van de groepschat",
-                "aan het station stuurden ze ons weg terwijl we daar gewoon op de wifi zaten",
-            ),
-            "would-help": (
-                "gratis wifi in het jeugdhuis of in de buurt",
-                "info ook via sms, want ik heb niet altijd data",
-                "een plek met wifi waar we gewoon mogen zitten",
-                "papieren inschrijving voor wie geen internet heeft",
-                "gratis wifi-hotspots in de wijk",
-            ),
-        },
-    ),
-)
-
-# Ways the same thing gets said: kept short so no sentence loses its keyword or sense.
-_OPENERS = ("", "", "", "", "eerlijk? ", "bwa, ", "tja, ", "ja, ", "euh ", "vooral: ")
-_CLOSERS = ("", "", "", "", " 😩", " dus ja", " 🙃", "...", " echt waar", " lol")
-
-PII_TEXTS = (
-    DemoText("te duur voor ons, bel me op 0470 12 34 56 als er korting is", ("cost",), "pii"),
-    DemoText("mail me op noor.demo@example.be als er iets gratis is", ("cost",), "pii"),
-    DemoText(
-        "ik woon in de Doorniksestraat 12 en 's avonds rijdt er geen bus meer",
-        ("transport",),
-        "pii",
-    ),
-    DemoText("mijn trainer Jan Peeters lacht altijd met mijn accent", ("language",), "pii"),
-    DemoText("volg me op insta @lotte.kortrijk_demo, daar zie je het", (), "pii"),
-    DemoText("stort het lidgeld terug op BE71 0961 2345 6769 aub, ik stop ermee", ("cost",), "pii"),
-)
-FORMULA_TEXTS = (
-    DemoText("=cmd|' /C calc'!A0", (), "formula"),
-    DemoText('=HYPERLINK("http://example.com/gratis";"klik hier")', (), "formula"),
-    DemoText(
-        "+32 470 98 76 54 is mijn nummer, ik wil meer info over de scouts",
-        ("information",),
-        "formula",
-    ),
-    DemoText("-te duur", ("cost",), "formula"),
-    DemoText("+ te ver met de fiets", ("transport",), "formula"),
-    DemoText("@SUM(1+1)*cmd|' /C calc'!A0", (), "formula"),
-)
-
-_FRENCH = frozenset({"je", "j'", "tu", "c'est", "pas", "les", "mon", "mes", "pour", "est", "il"})
-_ENGLISH = frozenset({"i", "i'm", "the", "my", "don't", "can't", "and", "to", "because", "it's"})
-_WORD = re.compile(r"[a-zà-ÿ']+")
 
 
 @dataclass(frozen=True)
@@ -330,10 +65,6 @@ class DemoStats:
     pii: int
     formula: int
     new_signals: tuple[tuple[str, int], ...]  # (signal name, answers)
-
-
-class DemoError(Exception):
-    """The fill cannot go ahead; the message says why."""
 
 
 @dataclass
@@ -380,11 +111,6 @@ class _Quota:
         return False
 
 
-def _weighted(rng: random.Random, items: Sequence[str], weights: Mapping[str, float]) -> str:
-    """One item, by weight (unknown ids weigh _DEFAULT_WEIGHT)."""
-    return rng.choices(items, [weights.get(item, _DEFAULT_WEIGHT) for item in items])[0]
-
-
 def _add_months(moment: datetime, months: int) -> datetime:
     """The same day and time ``months`` later (days past 28 are clamped to 28)."""
     index = moment.month - 1 + months
@@ -393,12 +119,15 @@ def _add_months(moment: datetime, months: int) -> datetime:
     )
 
 
-def _spoken_language(text: str) -> str:
+_WORD = re.compile(r"[a-zà-ÿ']+")
+
+
+def _spoken_language(text: str, data: DemoData) -> str:
     """'fr', 'en' or 'nl', guessed from a few function words (good enough to pick demo texts)."""
     words = set(_WORD.findall(text.lower()))
-    if len(words & _FRENCH) >= 2:
+    if len(words & data.french_words) >= 2:
         return "fr"
-    if len(words & _ENGLISH) >= 2:
+    if len(words & data.english_words) >= 2:
         return "en"
     return "nl"
 
@@ -406,47 +135,63 @@ def _spoken_language(text: str) -> str:
 class _Generator:
     """Rows for a demo fill; every random choice comes from one seeded generator, in order."""
 
-    def __init__(self, survey: Survey, seed: int, start: datetime, months: int) -> None:
+    def __init__(
+        self, survey: Survey, data: DemoData, seed: int, start: datetime, months: int
+    ) -> None:
         # Not for secrets: demo data must be reproducible from its seed.
         self.rng = random.Random(seed)  # noqa: S311
         self.survey = survey
+        self.data = data
         # Whole seconds: SQLite and PostgreSQL then store exactly the same instants.
         start = start.replace(microsecond=0)
         self.start = start if start.tzinfo else start.replace(tzinfo=UTC)
         self.end = _add_months(self.start, months)
         self.theme_ids = survey.theme_ids
         self.theme_order = {theme: index for index, theme in enumerate(self.theme_ids)}
+        self.no_barrier = survey.special_themes.no_barrier
+        self.new_barrier = survey.special_themes.new_barrier
         examples = load_dir(TRAIN_DIR, self.theme_ids)
         self.barriers = [DemoText(e.text, e.themes) for e in examples]
         self.by_language: dict[str, list[DemoText]] = {}
         for item in self.barriers:
-            self.by_language.setdefault(_spoken_language(item.text), []).append(item)
-        welcome_themes = {"belonging", "discrimination", "safety", "social", "language"}
-        self.unwelcome = [t for t in self.barriers if welcome_themes & set(t.themes)]
+            self.by_language.setdefault(_spoken_language(item.text, data), []).append(item)
+        self.unwelcome = [t for t in self.barriers if data.unwelcome_themes & set(t.themes)]
         known = set(self.theme_ids)
-        self.ideas = [DemoText(t, tuple(x for x in th if x in known)) for t, th in IDEAS]
+        self.ideas = [
+            DemoText(idea.text, tuple(x for x in idea.themes if x in known)) for idea in data.ideas
+        ]
         self.distress_texts = [
             DemoText(message, (), "distress")
             for message, kind in distress.load_examples(distress.TRAIN_PATH)
             if kind != distress.NONE
         ]
-        self.specials = [*PII_TEXTS, *FORMULA_TEXTS]
-        self.languages = [lang for lang in survey.languages if lang in LANGUAGE_WEIGHTS] or [
+        self.specials = [
+            *(DemoText(t.text, t.themes, "pii") for t in data.pii_texts),
+            *(DemoText(t.text, t.themes, "formula") for t in data.formula_texts),
+        ]
+        self.languages = [lang for lang in survey.languages if lang in data.language_weights] or [
             survey.default_language
         ]
         self.sources: list[str | None] = [None, *(s.id for s in survey.sources)]
         minimum = survey.privacy.minimum_age
         self.bands = [b for b in survey.age_bands if b.max_age is None or b.max_age >= minimum]
         self.counts: Counter[str] = Counter()
-        self.signal_counts: Counter[str] = Counter({s.name: 0 for s in NEW_SIGNALS})
-        self.distress_quota = _Quota(self.rng, DISTRESS_SHARE)
-        self.signal_quotas = {q: _Quota(self.rng, s) for q, s in SIGNAL_SHARE.items()}
+        self.signal_counts: Counter[str] = Counter({s.name: 0 for s in data.new_signals})
+        self.distress_quota = _Quota(self.rng, data.distress_share)
+        self.signal_quotas = {q: _Quota(self.rng, s) for q, s in data.signal_share.items()}
         self.signal_turn = 0
         # No jitter: the count is then exact, and every special text appears at least once.
         self.special_quota = _Quota(self.rng, 0.0, level=1.0, jitter=False)
         self.special_turn = 0
         self.special_question: str | None = None
-        self.next_ids = {"participants": 0, "participations": 0, "answers": 0}
+        self.next_ids = dict.fromkeys(_TABLES, 0)
+        self.hours = tuple(data.hour_weights)
+        self.hour_weights = tuple(data.hour_weights.values())
+
+    def _weighted(self, items: Sequence[str], weights: Mapping[str, float]) -> str:
+        """One item, by weight (ids the weights lack weigh the default weight)."""
+        default = self.data.default_weight
+        return self.rng.choices(items, [weights.get(item, default) for item in items])[0]
 
     # -- planning ------------------------------------------------------------------------
 
@@ -456,10 +201,10 @@ class _Generator:
         campaigns = {source: self.rng.uniform(0.1, 0.9) * window for source in self.sources}
         people = []
         for _ in range(participants):
-            language = _weighted(self.rng, self.languages, LANGUAGE_WEIGHTS)
+            language = self._weighted(self.languages, self.data.language_weights)
             source = self._source()
             runs = [_Run(source, self._moment(campaigns[source], window))]
-            if self.rng.random() < SECOND_RUN_SHARE:
+            if self.rng.random() < self.data.second_run_share:
                 later = runs[0].started_at + timedelta(
                     seconds=self.rng.randint(7 * 86400, 45 * 86400)
                 )
@@ -473,8 +218,9 @@ class _Generator:
         return people
 
     def _source(self) -> str | None:
+        data = self.data
         weights = [
-            NO_SOURCE_WEIGHT if s is None else SOURCE_WEIGHTS.get(s, _DEFAULT_WEIGHT)
+            data.no_source_weight if s is None else data.source_weights.get(s, data.default_weight)
             for s in self.sources
         ]
         return self.rng.choices(self.sources, weights)[0]
@@ -487,8 +233,7 @@ class _Generator:
         else:
             offset = self.rng.uniform(0, window - 1)
         day = (self.start + timedelta(seconds=offset)).astimezone(LOCAL_TIME)
-        hours, weights = zip(*HOUR_WEIGHTS, strict=True)
-        hour = self.rng.choices(hours, weights)[0]
+        hour = self.rng.choices(self.hours, self.hour_weights)[0]
         local = day.replace(
             hour=hour, minute=self.rng.randrange(60), second=self.rng.randrange(60), microsecond=0
         )
@@ -513,7 +258,8 @@ class _Generator:
         for index in self.rng.sample(range(runs), runs):
             if missing == 0:
                 break
-            stop = self.rng.choices(range(len(STOP_WEIGHTS)), STOP_WEIGHTS)[0]
+            stop_weights = self.data.stop_weights
+            stop = self.rng.choices(range(len(stop_weights)), stop_weights)[0]
             cut = min(max(full - stop, 1), missing)
             lengths[index] -= cut
             missing -= cut
@@ -569,7 +315,7 @@ class _Generator:
                 "id": participant_id,
                 "pseudonym": f"{self.rng.getrandbits(256):064x}",
                 "language": person.language,
-                "notify_opt_in": finished_any and self.rng.random() < OPT_IN_SHARE,
+                "notify_opt_in": finished_any and self.rng.random() < self.data.opt_in_share,
                 "unreachable": False,
                 "created_at": first,
                 "consent_version": self.survey.privacy.version,
@@ -673,21 +419,22 @@ class _Generator:
     ) -> dict[str, Any]:
         """An age band or single choice: mostly a button, sometimes typed, sometimes skipped."""
         row = self._row(participation_id, question.id, moment)
-        if self.rng.random() < CHOICE_SKIP.get(question.id, 0.03):
+        data = self.data
+        if self.rng.random() < data.choice_skip.get(question.id, data.default_choice_skip):
             row["skipped"] = True
             return row
         if question.type == "age_band":
             band = self._band()
             row["button_value"] = band.id
-            if self.rng.random() < CHOICE_TYPED:
+            if self.rng.random() < data.choice_typed:
                 low = band.min_age if band.min_age is not None else 13
                 high = band.max_age if band.max_age is not None else low + 3
                 row["text"] = str(self.rng.randint(low, high))
         else:
-            option = self._option(question.options, AREA_WEIGHTS)
+            option = self._option(question.options, data.area_weights)
             row["button_value"] = option.id
             label = option.label.get(self.survey.default_language)
-            if label and self.rng.random() < CHOICE_TYPED:
+            if label and self.rng.random() < data.choice_typed:
                 row["text"] = label.lower()
         if row["text"] is not None:
             self.counts["texts"] += 1
@@ -695,33 +442,35 @@ class _Generator:
 
     def _band(self) -> AgeBand:
         ids = [band.id for band in self.bands]
-        chosen = _weighted(self.rng, ids, AGE_WEIGHTS)
+        chosen = self._weighted(ids, self.data.age_weights)
         return next(band for band in self.bands if band.id == chosen)
 
     def _option(self, options: Sequence[Option], weights: Mapping[str, float]) -> Option:
-        chosen = _weighted(self.rng, [o.id for o in options], weights)
+        chosen = self._weighted([o.id for o in options], weights)
         return next(option for option in options if option.id == chosen)
 
     def _multi(self, question: Question, participation_id: int, moment: datetime) -> dict[str, Any]:
         """Ticked options, comma-joined in the order ticked; sometimes typed words too."""
+        data = self.data
         row = self._row(participation_id, question.id, moment)
-        if self.rng.random() < MULTI_SKIP:
+        if self.rng.random() < data.multi_skip:
             row["skipped"] = True
             return row
         remaining = [o.id for o in question.options]
         ticked: list[str] = []
-        for _ in range(self.rng.choices((1, 2, 3, 4), (35, 35, 20, 10))[0]):
+        ticks = self.rng.choices(tuple(data.ticked_weights), tuple(data.ticked_weights.values()))
+        for _ in range(ticks[0]):
             if not remaining:
                 break
-            choice = _weighted(self.rng, remaining, FREE_TIME_WEIGHTS)
+            choice = self._weighted(remaining, data.free_time_weights)
             remaining.remove(choice)
-            if choice in EXCLUSIVE_OPTIONS:
+            if choice in data.exclusive_options:
                 # "niet veel" next to "sport" makes no sense: alone, or not at all.
                 ticked = ticked or [choice]
                 break
             ticked.append(choice)
-        if question.allow_text and self.rng.random() < MULTI_TYPED:
-            row["text"] = self.rng.choice(FREE_TIME_TEXTS)
+        if question.allow_text and self.rng.random() < data.multi_typed:
+            row["text"] = self.rng.choice(data.free_time_texts)
             self.counts["texts"] += 1
             self._classify(row, DemoText(row["text"], ()))
             if self.rng.random() < 0.5:
@@ -741,12 +490,12 @@ class _Generator:
         """Words (classified, maybe confirmed and staff-labelled), a button, or a skip."""
         row = self._row(participation_id, question.id, moment)
         answers.append(row)
-        skip, button = OPEN_BEHAVIOUR.get(question.id, DEFAULT_OPEN_BEHAVIOUR)
+        behaviour = self.data.open_behaviour.get(question.id, self.data.default_open_behaviour)
         roll = self.rng.random()
-        if roll < skip:
+        if roll < behaviour.skip:
             row["skipped"] = True
             return moment
-        if question.options and roll < skip + button:
+        if question.options and roll < behaviour.skip + behaviour.button:
             row["button_value"] = question.options[0].id
             return moment
         said, near = self._open_text(question, language)
@@ -775,12 +524,14 @@ class _Generator:
             return said, None
         quota = self.signal_quotas.get(question.id)
         if quota is not None and quota.take():
-            signal = NEW_SIGNALS[self.signal_turn % len(NEW_SIGNALS)]
+            signals = self.data.new_signals
+            signal: NewSignal = signals[self.signal_turn % len(signals)]
             self.signal_turn += 1
-            texts = signal.texts.get(question.id) or signal.texts["holds-back"]
-            wording = self.rng.choice(_OPENERS) + self.rng.choice(texts) + self.rng.choice(_CLOSERS)
+            texts = signal.texts.get(question.id) or signal.texts[FALLBACK_QUESTION]
+            rng, data = self.rng, self.data
+            wording = rng.choice(data.openers) + rng.choice(texts) + rng.choice(data.closers)
             self.signal_counts[signal.name] += 1
-            themes = (OTHER,) if OTHER in self.theme_order else ()
+            themes = (self.new_barrier,) if self.new_barrier in self.theme_order else ()
             return DemoText(wording, themes, signal.name), signal.near
         pool = self.barriers
         if question.id == "would-help":
@@ -820,7 +571,7 @@ class _Generator:
             elif roll < 0.23:  # missed one
                 scores[rng.choice(truth)] = rng.uniform(0.1, 0.34)
             elif roll < 0.30:  # saw one that is not there
-                wrong = [t for t in self.theme_ids if t not in truth and t != OTHER]
+                wrong = [t for t in self.theme_ids if t not in truth and t != self.new_barrier]
                 scores[rng.choice(wrong)] = rng.uniform(0.36, 0.62)
         rounded = {theme: round(score, 4) for theme, score in scores.items()}
         threshold = self.survey.nlu.threshold
@@ -867,15 +618,19 @@ class _Generator:
     def _staff(self, row: dict[str, Any], said: DemoText) -> None:
         """Now and then a staff member labels the answer, usually as it really is."""
         truth = [t for t in said.themes if t in self.theme_order]
-        if not truth or self.rng.random() >= STAFF_SHARE:
+        if not truth or self.rng.random() >= self.data.staff_share:
             return
         themes = list(truth)
-        if self.rng.random() < STAFF_DISAGREES:
+        if self.rng.random() < self.data.staff_disagrees:
             # Staff read more, or less, into it than the young person or the classifier did.
             if len(truth) > 1:
                 themes.remove(self.rng.choice(truth))
             else:
-                barriers = [t for t in self.theme_ids if t not in (*truth, "none", OTHER)]
+                barriers = [
+                    t
+                    for t in self.theme_ids
+                    if t not in (*truth, self.no_barrier, self.new_barrier)
+                ]
                 themes.append(self.rng.choice(barriers))
         row["staff_themes"] = themes
         row["staff_labelled_at"] = row["created_at"] + timedelta(
@@ -912,63 +667,10 @@ class _Generator:
         )
 
 
-def _table(name: str) -> Table:
-    return Base.metadata.tables[name]
-
-
-def _insert(name: str) -> Insert:
-    """An executemany INSERT that stores None in JSON columns as SQL NULL, not JSON 'null'.
-
-    The models' JSON columns would write 'null', and "not set" is read as IS NULL.
-    """
-    table = _table(name)
-    as_null = {
-        column.name: bindparam(column.name, type_=JSON(none_as_null=True))
-        for column in table.columns
-        if isinstance(column.type, JSON)
-    }
-    return insert(table).values(as_null) if as_null else insert(table)
-
-
-_TABLES = ("participants", "participations", "answers")
-
-
 def count_participants(database: Database) -> int:
     """How many participants the database holds (the demo refuses to mix into real data)."""
     with database.transaction() as session:
-        return int(
-            session.execute(select(func.count()).select_from(_table("participants"))).scalar_one()
-        )
-
-
-def _max_ids(session: Session) -> dict[str, int]:
-    return {
-        name: int(
-            session.execute(select(func.coalesce(func.max(_table(name).c.id), 0))).scalar_one()
-        )
-        for name in _TABLES
-    }
-
-
-def _refuse_known_pseudonyms(session: Session, rows: _Rows) -> None:
-    """With data already there, the same seed would repeat pseudonyms: say so plainly."""
-    column = _table("participants").c.pseudonym
-    pseudonyms = [row["pseudonym"] for row in rows.participants]
-    for start in range(0, len(pseudonyms), _PSEUDONYM_CHECK_CHUNK):
-        chunk = pseudonyms[start : start + _PSEUDONYM_CHECK_CHUNK]
-        if session.execute(select(column).where(column.in_(chunk)).limit(1)).first():
-            raise DemoError(
-                "demo participants from this seed are already in the database; "
-                "use another --seed to add more"
-            )
-
-
-def _advance_sequences(session: Session) -> None:
-    """PostgreSQL hands out ids from sequences, which explicit ids do not move on."""
-    for name in _TABLES:
-        table = _table(name)
-        highest = select(func.max(table.c.id)).scalar_subquery()
-        session.execute(select(func.setval(func.pg_get_serial_sequence(name, "id"), highest)))
+        return bulk.count_rows(session, "participants")
 
 
 def fill_demo(
@@ -981,11 +683,13 @@ def fill_demo(
     start: datetime | None = None,
     months: int = 4,
     progress: Callable[[int], None] | None = None,
+    data: DemoData | None = None,
 ) -> DemoStats:
     """Store synthetic participants and answers; ``progress`` gets the participants stored so far.
 
     ``answers=None`` gives every participation the whole survey; a number spreads
-    exactly that many answers over the participations, so some stop early.
+    exactly that many answers over the participations, so some stop early. ``data``
+    defaults to data.yml.
     """
     if participants < 1:
         raise ValueError("participants must be at least 1")
@@ -993,23 +697,27 @@ def fill_demo(
         raise ValueError("answers cannot be negative")
     if months < 1:
         raise ValueError("months must be at least 1")
-    generator = _Generator(survey, seed, start or DEFAULT_START, months)
+    generator = _Generator(survey, data or load_demo_data(), seed, start or DEFAULT_START, months)
     people = generator.plan(participants, answers)
     with database.transaction() as session:
-        offsets = _max_ids(session)
+        offsets = bulk.highest_ids(session, _TABLES)
         already = offsets["participants"] > 0
         stored = 0
         for rows in generator.rounds(people, offsets):
-            if already:
-                _refuse_known_pseudonyms(session, rows)
+            # With data already there, the same seed would repeat pseudonyms: say so plainly.
+            if already and bulk.any_pseudonym_known(
+                session, [row["pseudonym"] for row in rows.participants]
+            ):
+                raise DemoError(
+                    "demo participants from this seed are already in the database; "
+                    "use another --seed to add more"
+                )
             for name, batch in zip(
                 _TABLES, (rows.participants, rows.participations, rows.answers), strict=True
             ):
-                if batch:
-                    session.execute(_insert(name), batch)
+                bulk.insert_rows(session, name, batch)
             stored += len(rows.participants)
             if progress is not None:
                 progress(stored)
-        if database.dialect == "postgresql":
-            _advance_sequences(session)
+        bulk.advance_sequences(session, _TABLES)
     return generator.stats()

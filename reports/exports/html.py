@@ -21,9 +21,11 @@ from pathlib import Path
 
 import jinja2
 
-from reports.exports.transcripts import PSEUDONYM_LENGTH, TranscriptRow, local_time
+from privacy.identity import SHORT_PSEUDONYM_LENGTH
+from reports.exports.transcripts import TranscriptRow
 from reports.exports.writers import ThemeInfo
 from reports.files import private_directory, private_output
+from survey.clock import local
 
 INDEX_PAGE = "index.html"
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src data:"
@@ -32,7 +34,7 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "Engels", "fr": "Frans"}
 # Pseudonyms become file names: only lowercase hex may, so no row can name a path.
 _PSEUDONYM = re.compile(r"[0-9a-f]{1,64}")
 # A page an earlier export into the same folder wrote for a participant.
-_PARTICIPANT_PAGE = re.compile(rf"[0-9a-f]{{{PSEUDONYM_LENGTH}}}\.html")
+_PARTICIPANT_PAGE = re.compile(rf"[0-9a-f]{{{SHORT_PSEUDONYM_LENGTH}}}\.html")
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,8 @@ def _write_index(
     """The table of all participants, with totals and the theme legend."""
     moment = None
     if generated_at is not None:
-        local = local_time(generated_at)
-        moment = {"iso": local.isoformat(timespec="seconds"), "local": _dutch_time(local)}
+        made = local(generated_at)
+        moment = {"iso": made.isoformat(timespec="seconds"), "local": _dutch_time(made)}
     _write_page(
         folder / INDEX_PAGE,
         "transcript_index.html",

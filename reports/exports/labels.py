@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from nlu.data import Example
+from privacy.identity import short_pseudonym
 from privacy.redact import redact
-from reports.exports.transcripts import short_pseudonym
 from reports.exports.writers import STAFF_THEMES_AT_EXPORT, TRANSCRIPTS_SHEET
 from storage.repository import GoldRecord, StaffLabel
 
@@ -69,7 +69,9 @@ class SheetReading:
     knows_exported: bool = False
 
 
-def parse_themes(cell: Any, known: Sequence[str]) -> tuple[tuple[str, ...] | None, str | None]:
+def parse_themes(
+    cell: Any, known: Sequence[str], no_barrier: str
+) -> tuple[tuple[str, ...] | None, str | None]:
     """(themes, problem) for one staff_themes cell; empty cells give (None, None)."""
     if cell is None:
         return None, None
@@ -83,13 +85,13 @@ def parse_themes(cell: Any, known: Sequence[str]) -> tuple[tuple[str, ...] | Non
             f"unknown theme {', '.join(repr(t) for t in unknown)} in staff_themes "
             f"(valid: {', '.join(known)})"
         )
-    if "none" in wanted and len(set(wanted)) > 1:
-        return None, "'none' means no barrier, so it cannot go with other themes"
+    if no_barrier in wanted and len(set(wanted)) > 1:
+        return None, f"{no_barrier!r} means no barrier, so it cannot go with other themes"
     # config.yml's order, once each: the same choice always reads the same.
     return tuple(theme for theme in known if theme in wanted), None
 
 
-def read_label_sheet(path: Path, known_themes: Sequence[str]) -> SheetReading:
+def read_label_sheet(path: Path, known_themes: Sequence[str], no_barrier: str) -> SheetReading:
     """The labels and problems of a reviewed export's transcripts sheet."""
     # Imported here: openpyxl (and numpy under it) is a tenth of a second every other
     # jeugdstem command would pay at start-up.
@@ -117,7 +119,7 @@ def read_label_sheet(path: Path, known_themes: Sequence[str]) -> SheetReading:
         reading = SheetReading(knows_exported=STAFF_THEMES_AT_EXPORT in columns)
         seen: dict[int, int] = {}
         for number, values in enumerate(rows, start=2):
-            _read_row(number, values, columns, known_themes, reading, seen)
+            _read_row(number, values, columns, (known_themes, no_barrier), reading, seen)
         return reading
     finally:
         workbook.close()
@@ -132,7 +134,7 @@ def _read_row(
     number: int,
     values: Sequence[Any],
     columns: Mapping[str, int],
-    known: Sequence[str],
+    vocabulary: tuple[Sequence[str], str],
     reading: SheetReading,
     seen: dict[int, int],
 ) -> None:
@@ -149,13 +151,13 @@ def _read_row(
         )
         return
     seen[answer_id] = number
-    themes, problem = parse_themes(_cell(values, columns, "staff_themes"), known)
+    themes, problem = parse_themes(_cell(values, columns, "staff_themes"), *vocabulary)
     if problem:
         reading.problems.append(Problem(number, problem))
         return
     exported: tuple[str, ...] | None = None
     if reading.knows_exported:
-        exported, _ = parse_themes(_cell(values, columns, STAFF_THEMES_AT_EXPORT), known)
+        exported, _ = parse_themes(_cell(values, columns, STAFF_THEMES_AT_EXPORT), *vocabulary)
     pseudonym = _cell(values, columns, "pseudonym")
     question = _cell(values, columns, "question_id")
     reading.labels.append(

@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
+from privacy.identity import short_pseudonym
 from privacy.redact import redact
 from storage.repository import TranscriptRecord
-
-# Staff read times as they are on the clock in Kortrijk.
-LOCAL_TIME = ZoneInfo("Europe/Brussels")
-
-# Exports show this much of the HMAC pseudonym: stable across exports, enough to tell
-# 20,000 participants apart, and what `jeugdstem privacy forget` accepts.
-PSEUDONYM_LENGTH = 12
+from survey.clock import local
 
 STAFF_LANGUAGE = "nl"
-
-
-def short_pseudonym(pseudonym: str) -> str:
-    """The pseudonym as staff see it."""
-    return pseudonym[:PSEUDONYM_LENGTH]
 
 
 class TranscriptRow(NamedTuple):
@@ -147,7 +136,7 @@ class TranscriptBuilder:
             pseudonym=short_pseudonym(record.pseudonym),
             participation=record.participation_id,
             answer_id=record.answer_id,
-            answered_at=local_time(record.created_at),
+            answered_at=local(record.created_at),
             question_id=record.question_id,
             question=self.question_texts.get(record.question_id, record.question_id),
             answer=redact(record.text) if record.text else "",
@@ -165,13 +154,6 @@ class TranscriptBuilder:
             staff_themes=_maybe_tuple(record.staff_themes),
             distress=bool(record.distress),
         )
-
-
-def local_time(moment: datetime) -> datetime:
-    """A stored instant on Kortrijk's clock (SQLite hands back naive UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL_TIME)
 
 
 def _maybe_tuple(values: Sequence[str] | None) -> tuple[str, ...] | None:

@@ -21,15 +21,11 @@ from reports.findings.signals import Signal, SignalAnswer, find_signals
 from reports.findings.suppression import Count, suppress, suppress_line
 from reports.findings.wording import Wording
 from storage.repository import TranscriptRecord
-from survey.config import Survey
+from survey.config import SpecialThemes, Survey
 
-NO_BARRIER = "none"
-NEW_BARRIER = "other"
 # Group keys that are no answer option: nothing given, and small groups taken together.
 UNKNOWN = ""
 SMALL_GROUPS = "*"
-# Areas that say nothing about where someone lives.
-NO_AREA = frozenset({"rather-not"})
 QUOTES_PER_THEME = 4
 SOLUTIONS_PER_THEME = 3
 QUOTES_PER_SIGNAL = 3
@@ -246,10 +242,18 @@ class _Tally:
     """Running totals over participants; nothing here is suppressed yet."""
 
     def __init__(
-        self, barrier_questions: frozenset[str], solution_questions: frozenset[str]
+        self,
+        barrier_questions: frozenset[str],
+        solution_questions: frozenset[str],
+        special: SpecialThemes,
+        withheld_areas: frozenset[str],
     ) -> None:
         self.barrier_questions = barrier_questions
         self.solution_questions = solution_questions
+        self.no_barrier_theme = special.no_barrier
+        self.new_barrier_theme = special.new_barrier
+        # Area answers that say nothing about where someone lives ("zeg ik liever niet").
+        self.withheld_areas = withheld_areas
         self.participants = 0
         self.finished = 0
         self.answers = 0
@@ -293,7 +297,7 @@ class _Tally:
             person.source = row.source
         person.age_band = row.age_band or person.age_band
         if row.area:
-            person.area = UNKNOWN if row.area in NO_AREA else row.area
+            person.area = UNKNOWN if row.area in self.withheld_areas else row.area
         person.finished = person.finished or row.finished
         if row.distress:
             self.distress_answers += 1
@@ -359,8 +363,8 @@ class _Tally:
         if not person.spoke:
             return
         self.speakers += 1
-        barriers = sorted(person.themes - {NO_BARRIER, NEW_BARRIER})
-        if NO_BARRIER in person.themes and not barriers:
+        barriers = sorted(person.themes - {self.no_barrier_theme, self.new_barrier_theme})
+        if self.no_barrier_theme in person.themes and not barriers:
             self.no_barrier += 1
         keys = {"age_band": person.age_band, "area": person.area, "source": person.source or ""}
         for dimension, key in keys.items():
@@ -392,11 +396,11 @@ class _Tally:
 
     def _is_signal(self, text: _TextAnswer) -> bool:
         """An answer no theme covers: "other", or an unsure guess nobody confirmed."""
-        if NEW_BARRIER in text.themes:
+        if self.new_barrier_theme in text.themes:
             return True
         return (
             not text.human
-            and NO_BARRIER not in text.themes
+            and self.no_barrier_theme not in text.themes
             and text.confidence is not None
             and text.confidence < self.low_confidence
         )
@@ -427,7 +431,14 @@ class FindingsBuilder:
         self.builder = TranscriptBuilder(question_texts)
         solution = frozenset(survey.report.solution_questions)
         barrier = frozenset(q.id for q in survey.questions if q.type == "open") - solution
-        self.tally = _Tally(barrier, solution)
+        withheld = frozenset(
+            option.id
+            for question in survey.questions
+            if question.profile == "area"
+            for option in question.options
+            if option.withheld
+        )
+        self.tally = _Tally(barrier, solution, survey.special_themes, withheld)
         self.tally.low_confidence = survey.report.low_confidence
 
     # --- Labels ----------------------------------------------------------------------------
@@ -470,7 +481,7 @@ class FindingsBuilder:
                 for question in self.survey.questions
                 if question.profile == "area"
                 for option in question.options
-                if option.id not in NO_AREA
+                if not option.withheld
             ]
         return [source.id for source in self.survey.sources]
 
@@ -563,7 +574,7 @@ class FindingsBuilder:
         tally = self.tally
         ranked = []
         for theme in self.survey.themes:
-            if theme.id in (NO_BARRIER, NEW_BARRIER):
+            if theme.id in (tally.no_barrier_theme, tally.new_barrier_theme):
                 continue
             count = suppress(tally.themes[theme.id], self.min_cell)
             share = count.value / tally.speakers if count.value is not None else None

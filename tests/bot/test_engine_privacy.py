@@ -19,7 +19,7 @@ from nlu.service import Analyser
 from privacy.identity import CallbackCodec
 from storage import Base, Database
 from survey.config import Survey
-from tests.bot.test_engine import (
+from tests.support.chat import (
     CHAT_ID,
     OTHER,
     PSEUDONYM,
@@ -39,12 +39,13 @@ from tests.bot.test_engine import (
     participant,
     participations,
     prompt_text,
+    rows_about,
     snapshot,
     t,
     utf16_length,
     welcome_labels,
 )
-from tests.bot.test_engine_themes import ScriptedThemes
+from tests.support.themes import ScriptedThemes
 
 OTHER_CHAT_ID = 98_765_431
 OTHER_SECRET = "geheim van de ander"
@@ -423,7 +424,8 @@ async def test_a_normal_source_still_applies_the_age_gate(
     chat = Chat(engine)
     welcome = await chat.send(Start("bolwerk"), update_id=next_update_id())
     await chat.press(t(survey, "button_consent_yes"), welcome, update_id=next_update_id())
-    response = await chat.press(band_label(survey, "under-13"), update_id=next_update_id())
+    await chat.press(band_label(survey, "under-13"), update_id=next_update_id())
+    response = await chat.press(t(survey, "button_age_young_yes"), update_id=next_update_id())
     assert texts(response) == [t(survey, "age_gate", minimum_age=survey.privacy.minimum_age)]
     assert response.step is None
     await assert_all_tables_empty(database)
@@ -506,8 +508,8 @@ async def test_an_insult_with_distress_gets_the_helplines_and_is_kept(
     await chat.press(t(survey, "button_consent_yes"), welcome)
     await advance_to(chat, survey, "q:holds-back")
     response = await chat.text("stomme bot, ik wil niet meer leven")
-    assert response.distress == ("self_harm",)
-    assert texts(response)[0] == t(survey, "distress_self_harm")
+    assert response.distress == ("suicide",)
+    assert texts(response)[0].startswith(t(survey, "distress_alarm"))
     assert t(survey, "calm") not in texts(response)
     assert (await answer_rows(database))[-1] == (
         "holds-back",
@@ -538,26 +540,6 @@ async def test_an_insult_while_paused_offers_only_working_buttons(
 
 # ---------------------------------------------------------------------------
 # /delete
-
-
-async def rows_about(
-    database: Database, participant_id: int, participation_ids: set[int]
-) -> dict[str, int]:
-    """How many rows of each table belong to one participant."""
-    counts: dict[str, int] = {}
-    with database.transaction() as session:
-        for table in Base.metadata.sorted_tables:
-            found = 0
-            for row in session.execute(select(table)).mappings():
-                if (
-                    (table.name == "participants" and row["id"] == participant_id)
-                    or (table.name == "participations" and row["id"] in participation_ids)
-                    or row.get("participant_id") == participant_id
-                    or row.get("participation_id") in participation_ids
-                ):
-                    found += 1
-            counts[table.name] = found
-    return counts
 
 
 async def all_values(database: Database) -> str:

@@ -49,7 +49,6 @@ from bot.engine import (
     Start,
     SurveyEngine,
     Text,
-    _normalise,
 )
 from bot.telegram.adapter import keyboard_markup, split_text
 from nlu.classifier import NluUnavailable, Prediction
@@ -59,7 +58,8 @@ from privacy.identity import CallbackCodec
 from storage import Answer, Database, Participation
 from storage import repository as repo
 from survey.config import Survey
-from tests.conftest import TEST_SECRET
+from survey.text import fold_words
+from tests.support.secrets import TEST_SECRET
 
 EXPLORE = os.environ.get("JEUGDSTEM_EXPLORE") == "1"
 PROPERTIES = settings(
@@ -361,7 +361,7 @@ def must_be_kept(setup: Setup, before: Stored, text: str) -> bool:
     """Whether the engine promises to store this text, given the state before it."""
     if not before.exists or before.step is None or before.paused:
         return False  # before consent nothing is stored; paused shows the reminder
-    if before.step.startswith("check:") and _normalise(text) in _YES | _NO:
+    if before.step.startswith("check:") and fold_words(text) in _YES | _NO:
         return False  # a typed Klopt / Niet helemaal
     analysis = setup.loop.run_until_complete(setup.analyser.analyse(text))
     # Insults aimed at the bot get a calm word, unless they also show distress.

@@ -13,62 +13,24 @@ import asyncio
 import pytest
 
 from bot.engine import Edit, Press, Start, SurveyEngine
-from nlu.classifier import NluUnavailable, Prediction
 from nlu.distress import DistressDetector
 from nlu.service import Analyser, BuiltinService, builtin_classifier
 from privacy.identity import CallbackCodec
-from storage import Answer, Database
+from storage import Database
 from storage import repository as repo
 from survey.config import Survey
-from tests.bot.test_engine import (
-    PSEUDONYM,
+from tests.support.chat import (
     Chat,
     advance_to,
     assert_all_tables_empty,
     assert_prompt,
     consent,
     conversation,
+    open_answers,
     prompt_text,
     t,
 )
-
-SCRIPTED_VERSION = "scripted-test-double"
-
-
-class ScriptedThemes:
-    """A theme backend that answers from a script: the engine's branches, deterministically."""
-
-    version = SCRIPTED_VERSION
-
-    def __init__(self, survey: Survey) -> None:
-        self.theme_ids = survey.theme_ids
-        self.script: dict[str, dict[str, float] | Exception | float] = {}
-        self.threshold = 0.3
-
-    def says(self, text: str, **scores: float) -> None:
-        self.script[text] = scores
-
-    def fails(self, text: str) -> None:
-        self.script[text] = NluUnavailable("down for the test")
-
-    def hangs(self, text: str, seconds: float) -> None:
-        self.script[text] = seconds
-
-    async def classify(self, text: str) -> Prediction:
-        planned = self.script.get(text, {})
-        if isinstance(planned, Exception):
-            raise planned
-        if isinstance(planned, float):
-            await asyncio.sleep(planned)
-            planned = {}
-        scores = {theme: planned.get(theme, 0.0) for theme in self.theme_ids}
-        themes = tuple(
-            sorted((t for t, s in scores.items() if s >= self.threshold), key=lambda t: -scores[t])
-        )
-        return Prediction(themes, scores, SCRIPTED_VERSION)
-
-    async def aclose(self) -> None:
-        pass
+from tests.support.themes import SCRIPTED_VERSION, ScriptedThemes
 
 
 @pytest.fixture(scope="session")
@@ -102,11 +64,6 @@ def words(survey: Survey, theme: str, language: str = "nl") -> str:
 def check_text(survey: Survey, *theme_ids: str, language: str = "nl") -> str:
     named = ", ".join(words(survey, theme, language) for theme in theme_ids)
     return t(survey, "themes_check", language, themes=named)
-
-
-async def open_answers(database: Database, question_id: str) -> list[Answer]:
-    with database.transaction() as session:
-        return [a for a in repo.answers_of(session, PSEUDONYM) if a.question_id == question_id]
 
 
 async def at_holds_back(chat: Chat, survey: Survey) -> None:
@@ -353,12 +310,12 @@ async def test_distress_is_answered_with_helplines_first_and_flagged(
     chat = Chat(nlu_engine)
     await at_holds_back(chat, survey)
     response = await chat.text(text)
-    assert response.distress and response.distress[0] == "self_harm"
-    assert response.replies[0].text == t(survey, "distress_self_harm")
+    assert response.distress and response.distress[0] == "suicide"
+    assert response.replies[0].text.startswith(t(survey, "distress_alarm"))
     assert "102" in response.replies[0].text and "1813" in response.replies[0].text
-    # Not the moment for a quiz about themes: the survey goes on gently.
+    # Not the moment for a quiz about themes, nor for the next question: it waits.
     assert response.step == "q:not-welcome"
-    assert_prompt(survey, response.replies[1], "not-welcome")
+    assert response.replies[1].text == t(survey, "distress_paused")
     [stored] = await open_answers(database, "holds-back")
     assert stored.distress is True
 
@@ -379,7 +336,8 @@ async def test_abuse_gets_the_abuse_helplines(nlu_engine: SurveyEngine, survey: 
     chat = Chat(nlu_engine)
     await at_holds_back(chat, survey)
     response = await chat.text("mijn stiefvader slaat me als hij gedronken heeft")
-    assert response.distress[:1] == ("abuse",)
+    assert set(response.distress) >= {"abuse"}
+    assert response.replies[0].text.startswith(t(survey, "distress_not_your_fault"))
     assert "1712" in response.replies[0].text
 
 
@@ -388,8 +346,8 @@ async def test_distress_before_consent_gets_helplines_and_stores_nothing(
 ) -> None:
     chat = Chat(nlu_engine)
     response = await chat.text("ik wil dood")
-    assert response.replies[0].text == t(survey, "distress_self_harm")
-    assert response.replies[1].text == t(survey, "welcome")
+    assert response.replies[0].text.startswith(t(survey, "distress_alarm"))
+    assert response.replies[1].text == t(survey, "distress_later")
     await assert_all_tables_empty(database)
 
 
@@ -400,7 +358,7 @@ async def test_an_ordinary_answer_is_not_distress(
     await at_holds_back(chat, survey)
     response = await chat.text("ik verveel me dood op die club, en mijn vader is streng")
     assert response.distress == ()
-    assert t(survey, "distress_self_harm") not in [r.text for r in response.replies]
+    assert not any(r.text.startswith(t(survey, "distress_alarm")) for r in response.replies)
     [stored] = await open_answers(database, "holds-back")
     assert stored.distress is False
 

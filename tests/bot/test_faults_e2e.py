@@ -26,12 +26,13 @@ from bot.telegram.transport import AiohttpRequest
 from storage import Answer, Conversation, Database, Participant
 from storage import repository as repo
 from survey.config import Survey
-from tests.bot.test_telegram_e2e import SECRET, Youngster
 from tests.support.bot_process import BotProcess, bot_environment
 from tests.support.cli import run_jeugdstem
 from tests.support.config import write_test_config
 from tests.support.fake_bot_api import FakeBotApi, Fault, SentMessage
 from tests.support.postgres import PostgresServer, free_port
+from tests.support.secrets import E2E_SECRET
+from tests.support.youngster import Youngster
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +55,7 @@ async def running_bot(
     api: FakeBotApi, database_url: str, log: Path, **env: str
 ) -> AsyncIterator[BotProcess]:
     """`jeugdstem run` until the block ends; it must then stop cleanly."""
-    process = BotProcess(bot_environment(api, database_url, SECRET, **env), log)
+    process = BotProcess(bot_environment(api, database_url, E2E_SECRET, **env), log)
     await process.start()
     try:
         await api.wait_for_polling()

@@ -14,9 +14,10 @@ import pytest
 from storage import Database
 from storage import repository as repo
 from survey.config import Survey
-from tests.bot.test_telegram_e2e import SECRET, Youngster
 from tests.support.bot_process import BotProcess, bot_environment
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.secrets import E2E_SECRET
+from tests.support.youngster import Youngster
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +30,7 @@ ABUSE_WITH_PHONE = "mijn vader slaat me, bel me op 0470 12 34 56"
 async def bot(api: FakeBotApi, database_url: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
     """The bot with a staff chat for distress alerts."""
     environment = bot_environment(
-        api, database_url, SECRET, JEUGDSTEM_STAFF_CHAT_ID=str(STAFF_CHAT)
+        api, database_url, E2E_SECRET, JEUGDSTEM_STAFF_CHAT_ID=str(STAFF_CHAT)
     )
     process = BotProcess(environment, tmp_path / "bot.log")
     await process.start()

@@ -16,7 +16,6 @@ import aiohttp
 import pytest
 from sqlalchemy import String, Text, select, text
 
-from privacy.identity import Pseudonymizer
 from storage import Base, ChatLink, Database, Participant
 from storage import repository as repo
 from survey.config import Survey
@@ -27,81 +26,22 @@ from tests.support.bot_process import (
     webhook_settings,
     webhook_url,
 )
-from tests.support.fake_bot_api import FakeBotApi, SentMessage
+from tests.support.fake_bot_api import FakeBotApi
 from tests.support.postgres import free_port
+from tests.support.secrets import E2E_SECRET
+from tests.support.youngster import Youngster
 
 pytestmark = pytest.mark.e2e
-
-SECRET = "e2e-secret"
-PSEUDONYMS = Pseudonymizer(SECRET.encode())
 
 
 @pytest.fixture
 async def bot(api: FakeBotApi, database_url: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(bot_environment(api, database_url, SECRET), tmp_path / "bot.log")
+    process = BotProcess(bot_environment(api, database_url, E2E_SECRET), tmp_path / "bot.log")
     await process.start()
     await api.wait_for_polling()
     yield process
     if process.alive:
         assert await process.stop() == 0, process.logs()
-
-
-class Youngster:
-    """One young person on Telegram, as the fake server lets a test play them."""
-
-    def __init__(self, api: FakeBotApi, user_id: int) -> None:
-        self.api = api
-        self.id = user_id
-        self.last: SentMessage | None = None
-
-    @property
-    def pseudonym(self) -> str:
-        return PSEUDONYMS.telegram(self.id)
-
-    async def read(self) -> SentMessage:
-        self.last = await self.api.next_message(self.id)
-        return self.last
-
-    async def command(self, text: str) -> SentMessage:
-        await self.api.send_command(self.id, text)
-        return await self.read()
-
-    async def say(self, text: str) -> SentMessage:
-        await self.api.send_text(self.id, text)
-        return await self.read()
-
-    async def tap(self, label: str) -> SentMessage:
-        assert self.last is not None
-        await self.api.press(self.id, self.last, label)
-        return await self.read()
-
-    async def answer_in_own_words(self, survey: Survey, text: str) -> SentMessage:
-        """Answer an open question and get through the theme step if the bot asks one."""
-        return await self.through_theme_step(survey, await self.say(text))
-
-    async def through_theme_step(self, survey: Survey, reply: SentMessage) -> SentMessage:
-        """Confirm (Klopt) or close (Klaar) the theme step if ``reply`` is one; else ``reply``."""
-        self.last = reply
-        check = survey.messages["themes_check"]["nl"].split("{")[0]
-        if reply.text.startswith(check):
-            assert reply.labels() == [
-                survey.text("button_themes_right", "nl"),
-                survey.text("button_themes_wrong", "nl"),
-            ]
-            return await self.tap(survey.text("button_themes_right", "nl"))
-        if reply.text == survey.text("themes_pick", "nl"):
-            assert survey.text("button_themes_done", "nl") in reply.labels()
-            return await self.tap(survey.text("button_themes_done", "nl"))
-        return reply
-
-    async def consent_and_skip_the_profile(self) -> SentMessage:
-        """Start, consent and skip age, area and free time: the first open question."""
-        await self.command("/start")
-        await self.tap("Ik doe mee")
-        for _ in range(3):
-            await self.tap("Overslaan")
-        assert self.last is not None
-        return self.last
 
 
 async def finish_survey(person: Youngster, survey: Survey, *, code: str = "bolwerk") -> None:
@@ -247,7 +187,7 @@ async def test_two_participants_interleaved(
 async def test_restart_mid_survey_continues_at_the_same_question(
     api: FakeBotApi, database_url: str, db: Database, tmp_path: Path, survey: Survey, how: str
 ) -> None:
-    env = bot_environment(api, database_url, SECRET)
+    env = bot_environment(api, database_url, E2E_SECRET)
     first = BotProcess(env, tmp_path / "first.log")
     await first.start()
     await api.wait_for_polling()
@@ -411,7 +351,7 @@ async def test_webhook_mode_with_secret_token(
 ) -> None:
     port = free_port()
     url = webhook_url(port)
-    env = bot_environment(api, database_url, SECRET, **webhook_settings(port, "s3cr3t-token"))
+    env = bot_environment(api, database_url, E2E_SECRET, **webhook_settings(port, "s3cr3t-token"))
     process = BotProcess(env, tmp_path / "webhook.log", "run", "--webhook")
     await process.start()
     try:

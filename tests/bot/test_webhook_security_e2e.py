@@ -27,9 +27,7 @@ import pytest
 
 from bot.telegram.adapter import WEBHOOK_MAX_BODY_BYTES
 from survey.config import Survey
-from tests.bot.test_telegram_e2e import Youngster
 from tests.support.bot_process import (
-    REPO,
     BotProcess,
     bot_environment,
     wait_for_port,
@@ -37,7 +35,9 @@ from tests.support.bot_process import (
     webhook_url,
 )
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.paths import REPO
 from tests.support.postgres import free_port
+from tests.support.youngster import Youngster
 
 pytestmark = pytest.mark.e2e
 

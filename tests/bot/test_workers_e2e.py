@@ -23,7 +23,6 @@ from sqlalchemy import make_url, select
 from privacy.identity import Pseudonymizer
 from storage import Answer, Conversation, Database, Participant, Participation
 from survey.config import Survey
-from tests.conftest import TEMPLATE
 from tests.support.bot_process import (
     BotProcess,
     bot_environment,
@@ -33,7 +32,7 @@ from tests.support.bot_process import (
 )
 from tests.support.crowd import Crowd, CrowdApi, crowd_config, verify
 from tests.support.fake_bot_api import SentMessage
-from tests.support.postgres import free_port
+from tests.support.postgres import TEMPLATE, free_port
 
 pytestmark = pytest.mark.e2e
 

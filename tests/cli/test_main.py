@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.paths import REPO
 from tests.support.postgres import free_port
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def jeugdstem(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

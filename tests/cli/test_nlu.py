@@ -15,8 +15,9 @@ from privacy.identity import CallbackCodec
 from storage import Database
 from storage import repository as repo
 from survey.config import Survey, load_survey
-from tests.bot.test_engine import Chat, advance_to, consent
-from tests.support.config import REPO, write_test_config
+from tests.support.chat import Chat, advance_to, consent
+from tests.support.config import write_test_config
+from tests.support.paths import REPO
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -70,13 +71,22 @@ def test_predict_answers_every_line_and_reports_bad_ones(nlu_config: Path, surve
     answered = [json.loads(line) for line in result.stdout.splitlines()]
     assert [a["id"] for a in answered] == ["a1", 7, "a3"]
     for item in answered:
-        assert set(item) == {"id", "themes", "scores", "distress"}
+        assert set(item) == {
+            "id",
+            "themes",
+            "scores",
+            "distress",
+            "distress_level",
+            "distress_kinds",
+        }
         assert set(item["scores"]) == set(survey.theme_ids)
         assert all(0.0 <= score <= 1.0 for score in item["scores"].values())
         assert set(item["themes"]) <= set(survey.theme_ids)
     assert "cost" in answered[0]["themes"]
     assert "transport" in answered[2]["themes"]
     assert [a["distress"] for a in answered] == [False, True, False]
+    assert [a["distress_level"] for a in answered] == [None, "alarm", None]
+    assert [a["distress_kinds"] for a in answered] == [[], ["suicide"], []]
 
 
 def test_predict_on_clean_input_exits_zero(nlu_config: Path) -> None:

@@ -20,11 +20,18 @@ from storage import Answer, ChatLink, Database
 from storage import repository as repo
 from storage.models import utcnow
 from survey.config import Survey
-from tests.bot.test_engine import Chat, advance_to, next_update_id, snapshot, t, table_counts
-from tests.bot.test_engine_privacy import rows_about
-from tests.conftest import TEST_SECRET
+from tests.support.chat import (
+    Chat,
+    advance_to,
+    next_update_id,
+    rows_about,
+    snapshot,
+    t,
+    table_counts,
+)
+from tests.support.paths import REPO
+from tests.support.secrets import TEST_SECRET
 
-REPO = Path(__file__).resolve().parents[2]
 SECRET = "privacy-cli-secret"
 PSEUDONYMS = Pseudonymizer(SECRET.encode())
 ANNA = PSEUDONYMS.telegram(6_100_001)

@@ -1,4 +1,4 @@
-"""The distress detector: held-out quality, hard negatives, languages, ordering, data files."""
+"""The distress detector: taxonomy, levels and kinds, hard negatives, languages, data files."""
 
 from __future__ import annotations
 
@@ -11,74 +11,123 @@ import pytest
 import nlu.distress
 from nlu.distress import (
     KINDS,
-    NONE,
-    SEVERITY,
+    LANGUAGES,
+    STYLES,
+    TAXONOMY_PATH,
     TEST_PATH,
     TRAIN_PATH,
     Distress,
     DistressDetector,
+    DistressLevel,
+    Example,
+    RiskKind,
     default_examples,
+    detect_language,
     load_examples,
-    normalise,
+    load_labelled,
+    load_taxonomy,
+    pattern_hits,
     pattern_kinds,
 )
+from nlu.normalise import normalise
 
+ALARM, CONCERN = DistressLevel.ALARM, DistressLevel.CONCERN
 RECALL_TARGET = 0.95
 PRECISION_TARGET = 0.85
+MAX_SIZE = 2_000_000  # bytes per data file
 
-# The hard negatives of the distress issue: each must stay negative, patterns and model.
+# Clear cases per kind, written for this test (not from dev.jsonl, train.yml or test.yml).
+CLEAR = [
+    # suicide: said outright, and indirectly (place x jump, means x gathered, time x plan)
+    ("suicide", ALARM, "ik wil echt dood, ik kan dit niet meer"),
+    ("suicide", ALARM, "ik sta bovenop de parkeergarage en denk aan springen"),
+    ("suicide", ALARM, "ik heb al weken slaappillen opgespaard"),
+    ("suicide", ALARM, "vannacht is het zover, ik heb iedereen vaarwel gezegd"),
+    ("suicide", ALARM, "'k goan mien eigen ophangen"),
+    ("suicide", ALARM, "je vais me jeter du pont ce soir"),
+    ("suicide", CONCERN, "ik ben toch maar een last voor iedereen thuis"),
+    ("suicide", CONCERN, "i wish i was never born"),
+    # overdose
+    ("overdose", ALARM, "ik heb net een hele doos ibuprofen geslikt"),
+    ("overdose", ALARM, "i swallowed all of my mom's pills"),
+    # self-harm, and hiding it
+    ("self_harm", ALARM, "ik krab mijn armen open met een scheermesje"),
+    ("self_harm", ALARM, "ik draag lange mouwen zodat niemand de littekens ziet"),
+    ("self_harm", ALARM, "je me scarifie les bras le soir"),
+    # threats, weapons, criminal exploitation
+    ("threats", ALARM, "die gast wacht op mij met een mes aan de bushalte"),
+    ("threats", ALARM, "ik sta bij een dealer in het krijt en hij weet waar ik woon"),
+    ("threats", ALARM, "they said they know where i live and they'll find me"),
+    # domestic violence, suffered or witnessed
+    ("domestic_violence", ALARM, "mijn stiefvader slaat mijn mama als hij kwaad is"),
+    ("domestic_violence", ALARM, "mien va klopt mie mee zyn riem"),
+    # abuse
+    ("abuse", ALARM, "mijn oom heeft me aangerand"),
+    ("abuse", ALARM, "mijn lief dwingt me tot seks als ik nee zeg"),
+    # grooming, sextortion
+    ("exploitation", ALARM, "mijn voetbalcoach geeft me geld en zegt dat het ons geheim is"),
+    ("exploitation", ALARM, "hij heeft mijn nudes en wil geld anders stuurt hij ze rond"),
+    # forced marriage
+    ("forced_marriage", ALARM, "deze zomer word ik uitgehuwelijkt aan een neef"),
+    ("forced_marriage", ALARM, "mes parents veulent me marier de force"),
+    # runaway
+    ("runaway", ALARM, "mijn ma heeft me eruit gezet en ik heb geen plek om te slapen vannacht"),
+    ("runaway", ALARM, "i got kicked out and i'm sleeping in the park"),
+    # neglect
+    ("neglect", ALARM, "er is al dagen geen eten in huis"),
+    ("neglect", ALARM, "mijn moeder komt al een week niet meer uit bed"),
+    # eating
+    ("eating", ALARM, "ik steek na elke maaltijd mijn vinger in mijn keel"),
+    ("eating", CONCERN, "ik tel alle calorieën en voel me schuldig na elke hap"),
+    # substance
+    ("substance", ALARM, "ik blow elke ochtend voor school en kan niet stoppen"),
+    ("substance", ALARM, "mijn pa is altijd zat en zorgt niet voor ons"),
+    # worry about a friend
+    ("friend", ALARM, "mijn beste vriendin zegt dat ze zichzelf wil doden"),
+    ("friend", ALARM, "my best friend is cutting herself again"),
+]
+
+# In the languages the bot does not speak: the kind, and the language it names.
+OTHER_LANGUAGES = [
+    ("tr", "suicide", "Artık yaşamak istemiyorum, ölmek istiyorum"),
+    ("ar", "suicide", "أريد أن أموت"),
+    ("tr", "domestic_violence", "babam beni dövüyor"),
+    ("ary", "domestic_violence", "bba kaydrebni kol nhar, ana khayfa"),
+    ("uk", "runaway", "Мене вигнали з дому, мені ніде ночувати"),
+    ("ru", "self_harm", "Я режу себя и прячу порезы"),
+    ("pl", "domestic_violence", "Ojciec mnie bije, boję się wracać"),
+    ("ro", "suicide", "Nu mai vreau să trăiesc"),
+]
+
+# Hyperbole, idioms, sport, siblings, tiredness, diet, safe alcohol and ordinary answers.
 HARD_NEGATIVES = [
     "ik verveel me dood",
-    "mijn vader is streng",
-    "ik ben gebuisd",
+    "ik lach me dood met die video",
     "ik ga dood van het lachen",
+    "ik sterf van de honger",
+    "dood moe",
+    "doodsaai",
+    "ik ben gebuisd",
     "die les is moordend saai",
     "het is killing",
     "slaan bij tennis",
-    "ik schiet een bal",
+    "ik schiet een bal in de goal",
     "mijn ma wil nie dat ik ga",
     "ik ben bang om alleen te gaan",
-    "ik heb schrik van nieuwe mensen",
     "ik ben verlegen",
-    "de trainer roept veel",
-    "ik sterf van de honger",
     "on se tue de rire",
     "that game killed me lol",
-    "the test was murder",
-    "dood moe",
-    "doodsaai",
-]
-
-# Each category in standard Dutch, West-Flemish, French and English.
-BY_LANGUAGE = [
-    ("self_harm", "nl", "ik zie het niet meer zitten"),
-    ("self_harm", "nl", "ik wil er niet meer zijn"),
-    ("self_harm", "west-flemish", "'k ben 't beu om te leven"),
-    ("self_harm", "west-flemish", "'k zie 't nie mier zitten"),
-    ("self_harm", "nl slang", "ik snij mezelf"),
-    ("self_harm", "nl", "niemand zou me missen"),
-    ("self_harm", "fr", "je veux mourir"),
-    ("self_harm", "en", "i want to kms"),
-    ("abuse", "nl", "mijn vader slaat me"),
-    ("abuse", "nl", "mijn stiefvader komt 's nachts aan mij"),
-    ("abuse", "nl", "mijn lief dwingt me"),
-    ("abuse", "west-flemish", "ma kluppe mij"),
-    ("abuse", "west-flemish", "mien va klopt mie"),
-    ("abuse", "fr", "il me frappe"),
-    ("abuse", "en", "my dad hits me"),
-    ("threat", "nl", "ze gaan me pakken na school"),
-    ("threat", "nl", "ik ga hem neersteken"),
-    ("threat", "nl", "ze dreigen mijn foto's te verspreiden"),
-    ("threat", "nl", "ze slaan me elke dag"),
-    ("threat", "west-flemish", "ze goan mie pakken achter school"),
-    ("threat", "fr", "ils vont me frapper après l'école"),
-    ("threat", "en", "they threatened to post my nudes"),
-    ("danger", "nl", "help er is iemand met een mes"),
-    ("danger", "nl", "ik ben in gevaar"),
-    ("danger", "nl", "ik word gevolgd nu"),
-    ("danger", "west-flemish", "'k zyn in gevoar"),
-    ("danger", "fr", "je suis en danger"),
-    ("danger", "en", "someone is following me rn"),
+    "mijn mama gaat me vermoorden als ik te laat ben",
+    "ma mère va me tuer si je rentre tard",
+    "ik ga die gast killen als hij nog eens mijn chips pakt 😂",
+    "ik heb ruzie met mijn zus over de badkamer",
+    "ik heb mijn enkel verstuikt bij de voetbal",
+    "ik ben kapot na mijn studentenjob",
+    "ik let op wat ik eet voor de wielrennen",
+    "we drinken een pintje na de match",
+    "mijn opa is gestorven, ik mis hem maar het gaat",
+    "het lidgeld is te duur",
+    "de bus rijdt niet meer na 19u",
 ]
 
 
@@ -87,91 +136,155 @@ def detector() -> DistressDetector:
     return DistressDetector.default()
 
 
-def _figures(detector: DistressDetector) -> tuple[float, float]:
-    """Recall and precision of 'is this distress' on the held-out split."""
-    test = load_examples(TEST_PATH)
-    truth = [label != NONE for _, label in test]
-    flagged = [bool(detector.detect(text)) for text, _ in test]
-    hits = sum(t and f for t, f in zip(truth, flagged, strict=True))
-    return hits / sum(truth), hits / max(sum(flagged), 1)
+# --------------------------------------------------------------------------- taxonomy
 
 
-def test_held_out_recall_and_precision_meet_the_targets(detector: DistressDetector) -> None:
-    recall, precision = _figures(detector)
-    assert recall >= RECALL_TARGET, f"recall {recall:.3f} < {RECALL_TARGET}"
-    assert precision >= PRECISION_TARGET, f"precision {precision:.3f} < {PRECISION_TARGET}"
+def test_the_taxonomy_has_one_entry_per_kind() -> None:
+    taxonomy = load_taxonomy()
+    assert list(taxonomy) == list(RiskKind)
+    for kind, entry in taxonomy.items():
+        assert entry.kind is kind
+        assert entry.description and entry.alarm and entry.concern
+        assert entry.cues
 
 
-def test_held_out_category_recall(detector: DistressDetector) -> None:
-    """The right helplines need the right kind, not just a flag."""
-    test = load_examples(TEST_PATH)
-    for kind in KINDS:
-        texts = [text for text, label in test if label == kind]
-        found = sum(kind in detector.detect(text).kinds for text in texts)
-        assert found / len(texts) >= 0.9, f"{kind}: {found} of {len(texts)}"
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda text: text.replace("  - id: neglect", "  - id: boredom"), "unknown kind"),
+        (lambda text: text + "\n  - id: suicide\n    description: x\n", "appears twice"),
+        (lambda text: text.replace("  - id: friend", "  - id: friend_"), "unknown kind"),
+        (lambda text: text.replace("    concern: >-\n", "    worry: >-\n", 1), "'concern'"),
+    ],
+)
+def test_the_taxonomy_is_checked(tmp_path: Path, edit: object, message: str) -> None:
+    path = tmp_path / "taxonomy.yml"
+    assert callable(edit)
+    path.write_text(edit(TAXONOMY_PATH.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_taxonomy(path)
+
+
+def test_a_missing_kind_is_named(tmp_path: Path) -> None:
+    text = TAXONOMY_PATH.read_text(encoding="utf-8")
+    start = text.index("  - id: friend")
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(text[:start], encoding="utf-8")
+    with pytest.raises(ValueError, match="no entry for friend"):
+        load_taxonomy(path)
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+@pytest.mark.parametrize(("kind", "level", "text"), CLEAR)
+def test_clear_cases_get_their_kind_and_level(
+    detector: DistressDetector, kind: str, level: DistressLevel, text: str
+) -> None:
+    verdict = detector.detect(text)
+    assert verdict, f"{text!r} not flagged"
+    assert RiskKind(kind) in verdict.kinds, f"{text!r} -> {verdict.kinds}"
+    assert verdict.level is level, f"{text!r} -> {verdict.level}"
+    assert verdict.language is None
+
+
+@pytest.mark.parametrize(("language", "kind", "text"), OTHER_LANGUAGES)
+def test_languages_the_bot_does_not_speak(
+    detector: DistressDetector, language: str, kind: str, text: str
+) -> None:
+    verdict = detector.detect(text)
+    assert verdict.level is ALARM
+    assert RiskKind(kind) in verdict.kinds, f"{text!r} -> {verdict.kinds}"
+    assert verdict.language == language
+    assert verdict.by_patterns, "the helpline cue phrases are the patterns' job"
 
 
 @pytest.mark.parametrize("text", HARD_NEGATIVES)
 def test_hard_negatives_stay_negative(detector: DistressDetector, text: str) -> None:
     verdict = detector.detect(text)
-    assert not verdict, f"{text!r} flagged {verdict.kinds}"
-    assert verdict.kinds == ()
-    assert not pattern_kinds(text)
-
-
-@pytest.mark.parametrize(("kind", "language", "text"), BY_LANGUAGE)
-def test_each_category_is_detected_in_each_language(
-    detector: DistressDetector, kind: str, language: str, text: str
-) -> None:
-    verdict = detector.detect(text)
-    assert kind in verdict.kinds, f"{language}: {text!r} -> {verdict.kinds}"
-    assert verdict.by_patterns, "the known phrasings are the patterns' job"
+    assert not verdict, f"{text!r} flagged {verdict.kinds} ({verdict.level})"
+    assert verdict == Distress()
+    assert not pattern_hits(text)
 
 
 @pytest.mark.parametrize(
-    ("text", "kinds"),
+    "text", ["mijn vader is streng", "mijn broer pakt altijd mijn oplader", "mijn ma roept"]
+)
+def test_everyday_family_talk_is_never_alarm(detector: DistressDetector, text: str) -> None:
+    """The model leans to recall: family words alone may cost a kind question, no more."""
+    verdict = detector.detect(text)
+    assert verdict.level is not ALARM
+    assert not verdict.by_patterns
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
     [
-        ("ik heb net al mijn pillen genomen", ("danger", "self_harm")),
-        ("hij slaat me", ("abuse", "threat")),
-        ("mijn vader heeft een mes en ik wil dood", ("danger", "self_harm")),
-        ("ze gaan me pakken na school en ik wil er niet meer zijn", ("self_harm", "threat")),
+        ("ik wil niet meer naar de voetbal", None),
+        ("'k goa nie mi noar de chiro", None),
+        ("je n'ai pas le temps", None),
+        ("the bus is too late", None),
+        ("Kulüp çok pahalı, param yok", "tr"),
+        ("النادي بعيد جدا عن بيتي", "ar"),
+        ("bghit nmchi l club walakin ma3ndich flous", "ary"),
+        ("Секція занадто дорога для мене", "uk"),
+        ("Кружок слишком дорогой для меня", "ru"),
+        ("Nie mam czasu, bo muszę się uczyć", "pl"),
+        ("Nu am timp pentru că am multe teme", "ro"),
     ],
 )
-def test_kinds_are_ordered_most_urgent_first(
-    detector: DistressDetector, text: str, kinds: tuple[str, ...]
-) -> None:
-    assert detector.detect(text).kinds == kinds
+def test_detect_language(text: str, language: str | None) -> None:
+    assert detect_language(text) == language
 
 
-def test_every_verdict_on_the_test_set_is_ordered_by_severity(
-    detector: DistressDetector,
-) -> None:
+def test_kinds_are_ordered_most_urgent_first(detector: DistressDetector) -> None:
+    verdict = detector.detect("mijn vader slaat me en ik wil dood")
+    assert verdict.kinds[0] is RiskKind.SUICIDE
+    assert RiskKind.DOMESTIC_VIOLENCE in verdict.kinds
+    order = list(RiskKind)
     for text, _ in load_examples(TEST_PATH):
         kinds = detector.detect(text).kinds
-        assert list(kinds) == sorted(kinds, key=SEVERITY.index)
-        assert set(kinds) <= set(KINDS)
+        assert list(kinds) == sorted(kinds, key=order.index)
 
 
-def test_distress_is_false_without_kinds() -> None:
-    assert not Distress(())
-    assert Distress(("threat",))
-    assert SEVERITY[0] == "danger"
-    assert set(SEVERITY) == set(KINDS)
+def test_laughter_cancels_the_jokes_but_not_the_plans(detector: DistressDetector) -> None:
+    assert not pattern_hits("ik wil dood haha die toets 😂")
+    assert pattern_hits("ik wil dood")
+    assert pattern_hits("ik heb pillen gespaard voor vanavond haha").level is ALARM
 
 
-def test_the_model_adds_a_kind_only_when_the_patterns_find_none() -> None:
+def test_stretched_letters_and_glued_words(detector: DistressDetector) -> None:
+    assert RiskKind.SUICIDE in detector.detect("ik wil doooood").kinds
+    assert RiskKind.SUICIDE in detector.detect("ikwilnietmeerleven").kinds
+    assert RiskKind.SUICIDE in detector.detect("z3lfm00rd").kinds
+
+
+def test_a_verdict_without_distress_is_false() -> None:
+    assert not Distress()
+    assert Distress(DistressLevel.CONCERN)
+    assert Distress(DistressLevel.ALARM, (RiskKind.THREATS,), by_patterns=True).alarm
+
+
+def test_the_model_adds_kinds_the_patterns_do_not_know() -> None:
     """A detector trained on made-up words: patterns know nothing of them, the model does."""
-    examples = [(f"blauwe olifanten {i} zingen", "self_harm") for i in range(20)]
-    examples += [(f"rode tafels {i} staan stil", NONE) for i in range(20)]
+    examples = [
+        Example(f"blauwe olifanten {i} zingen", (RiskKind.EATING,), ALARM) for i in range(20)
+    ]
+    examples += [Example(f"rode tafels {i} staan stil") for i in range(20)]
     detector = DistressDetector.train(examples)
     by_model = detector.detect("blauwe olifanten zingen")
-    assert by_model.kinds == ("self_harm",)
+    assert by_model.kinds == (RiskKind.EATING,)
     assert by_model.by_model and not by_model.by_patterns
     assert not detector.detect("rode tafels staan stil")
     # The patterns decide the kinds when they match, whatever the model says.
-    by_patterns = detector.detect("help er is iemand met een mes")
-    assert by_patterns.kinds == ("danger",)
+    by_patterns = detector.detect("ik heb een touw gekocht voor vanavond")
+    assert by_patterns.kinds == (RiskKind.SUICIDE,)
     assert by_patterns.by_patterns
+
+
+def test_training_needs_both_sides() -> None:
+    with pytest.raises(ValueError, match="negative examples"):
+        DistressDetector.train([Example("x", (RiskKind.SUICIDE,), ALARM)])
 
 
 def test_save_and_load_detect_the_same(detector: DistressDetector, tmp_path: Path) -> None:
@@ -179,53 +292,55 @@ def test_save_and_load_detect_the_same(detector: DistressDetector, tmp_path: Pat
     detector.save(path)
     loaded = DistressDetector.load(path)
     assert loaded.version == detector.version
-    assert loaded.threshold == detector.threshold
+    assert (loaded.threshold, loaded.alarm_threshold) == (
+        detector.threshold,
+        detector.alarm_threshold,
+    )
     for text, _ in load_examples(TEST_PATH)[:40]:
         assert loaded.detect(text) == detector.detect(text)
 
 
-def test_training_rejects_unknown_categories() -> None:
-    with pytest.raises(ValueError, match="unknown categories: sad"):
-        DistressDetector.train([("x", "sad"), ("y", NONE)])
+# --------------------------------------------------------------------------- held out
 
 
-@pytest.mark.parametrize(
-    ("raw", "normalised"),
-    [
-        ("'k zie 't nie mier zitten", "ik zie het niet meer zitten"),
-        ("HELPPPP!!! iemand volgt me 😭", "helpp . iemand volgt me"),
-        ("kwil nie meer leve", "ik wil niet meer leve"),
-        ("Je veux m'en aller, j'ai peur", "je veux me en aller . je ai peur"),
-        ("m'n stiefpa zit aan me 's nachts", "mijn stiefpa zit aan me s nachts"),
-        ("z3lfm00rd", "zelfmoord"),
-        ("Suïcidaal", "suicidaal"),
-    ],
-)
-def test_normalise(raw: str, normalised: str) -> None:
-    assert normalise(raw) == normalised
+def test_held_out_recall_and_precision(detector: DistressDetector) -> None:
+    test = load_labelled(TEST_PATH)
+    flagged = [bool(detector.detect(e.text)) for e in test]
+    hits = sum(e.positive and f for e, f in zip(test, flagged, strict=True))
+    recall = hits / sum(e.positive for e in test)
+    precision = hits / max(sum(flagged), 1)
+    assert recall >= RECALL_TARGET, f"recall {recall:.3f}"
+    assert precision >= PRECISION_TARGET, f"precision {precision:.3f}"
 
 
-def test_stretched_letters_are_read_both_ways() -> None:
-    """'doooood' needs two letters left, 'helppp' one: the patterns see both."""
-    assert pattern_kinds("ik wil doooood") == ("self_harm",)
-    assert pattern_kinds("HELPPPP HELPPPP") == ("danger",)
+# --------------------------------------------------------------------------- data files
 
 
-def test_the_data_files_have_enough_examples() -> None:
-    for path, positives, negatives in ((TRAIN_PATH, 60, 250), (TEST_PATH, 25, 100)):
-        examples = load_examples(path)
-        for kind in KINDS:
-            count = sum(label == kind for _, label in examples)
-            assert count >= positives, f"{path.name}: {kind} has {count}"
-        count = sum(label == NONE for _, label in examples)
-        assert count >= negatives, f"{path.name}: none has {count}"
+def test_the_data_files_parse_and_stay_small() -> None:
+    for path in (TRAIN_PATH, TEST_PATH, TAXONOMY_PATH):
+        assert path.stat().st_size < MAX_SIZE, path.name
+    train = load_labelled(TRAIN_PATH)
+    for kind in RiskKind:
+        count = sum(kind in e.kinds for e in train)
+        assert count >= 30, f"train.yml: {kind} has {count}"
+        assert any(kind in e.kinds for e in load_labelled(TEST_PATH)), f"test.yml: {kind}"
+    assert sum(not e.positive for e in train) >= 400
+    styles = {e.style for e in train}
+    assert styles == set(STYLES)
+    assert {e.language for e in train} == {"nl", "fr", "en", *LANGUAGES}
+    assert {e.level for e in train} == {ALARM, CONCERN, None}
 
 
 def test_train_and_test_are_disjoint() -> None:
     """No held-out sentence, normalised, is in anything the model or patterns learn from."""
-    trained_on = {normalise(text) for text, _ in default_examples()}
+    trained_on = {normalise(e.text) for e in default_examples()}
     overlap = [text for text, _ in load_examples(TEST_PATH) if normalise(text) in trained_on]
     assert overlap == []
+
+
+def test_load_examples_gives_the_most_urgent_kind() -> None:
+    pairs = dict(load_examples(TRAIN_PATH))
+    assert set(pairs.values()) == {*KINDS, "none"}
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -237,14 +352,17 @@ def _write(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("content", "line", "message"),
     [
-        ("self_harm:\n  - ik wil dood\n  - 'k zie 't nie\n", 3, "not valid YAML"),
-        ("self_harm:\n  - ik wil dood\nsadness:\n  - ik ben triest\n", 3, "unknown category"),
-        ("abuse:\n  - mijn vader slaat me\n  - a: b\n", 3, "expected a text"),
-        ("none:\n  - hallo\nnone:\n  - hoi\n", 3, "appears twice"),
-        ("none:\n  - hallo\n  - Hallo\n", 3, "same text as line 2"),
-        ("none:\n  - hallo\n  - ''\n", 3, "empty text"),
-        ("threat: ik ga hem neersteken\n", 1, "expected a list"),
-        ("- ik wil dood\n", 1, "expected 'category:' keys"),
+        ("suicide:\n  alarm:\n    standard:\n      - 'k wil\n", 5, "not valid YAML"),
+        ("sadness:\n  alarm:\n    standard:\n      - ik ben triest\n", 1, "unknown kind"),
+        ("suicide+sadness:\n  alarm:\n    standard: [x]\n", 1, "unknown kind 'sadness'"),
+        ("suicide:\n  urgent:\n    standard: [x]\n", 2, "expected 'alarm:' or 'concern:'"),
+        ("suicide:\n  alarm:\n    poetry: [x]\n", 3, "unknown style"),
+        ("abuse:\n  alarm:\n    standard:\n      - a: b\n", 4, "expected a text"),
+        ("none:\n  standard: [hallo]\nnone:\n  en: [hi]\n", 3, "appears twice"),
+        ("none:\n  standard:\n    - hallo\n    - Hallo\n", 4, "same text as line 3"),
+        ("none:\n  standard:\n    - hallo\n    - ''\n", 4, "empty text"),
+        ("threats:\n  alarm:\n    standard: ik ga hem steken\n", 3, "expected a list"),
+        ("- ik wil dood\n", 1, "expected kind keys"),
         ("", 1, "empty file"),
     ],
 )
@@ -253,13 +371,22 @@ def test_loader_errors_name_file_and_line(
 ) -> None:
     path = _write(tmp_path, content)
     with pytest.raises(ValueError, match=re.escape(message)) as caught:
-        load_examples(path)
+        load_labelled(path)
     assert str(caught.value).startswith(f"{path}:{line}: ")
 
 
-def test_loader_keeps_yes_and_no_as_text(tmp_path: Path) -> None:
-    path = _write(tmp_path, "none:\n  - yes\n  - no\n  - 112\ndanger: []\n")
-    assert load_examples(path) == [("yes", NONE), ("no", NONE), ("112", NONE)]
+def test_loader_reads_kinds_levels_and_styles(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "overdose+suicide:\n  alarm:\n    en: [took them all]\n"
+        "none:\n  standard:\n    - yes\n    - '112'\n",
+    )
+    assert load_labelled(path) == [
+        Example("took them all", (RiskKind.SUICIDE, RiskKind.OVERDOSE), ALARM, "en"),
+        Example("yes"),
+        Example("112"),
+    ]
+    assert pattern_kinds("ik heb een touw gekocht voor vanavond") == ("suicide",)
 
 
 def test_the_module_knows_nothing_of_bot_storage_or_logging() -> None:

@@ -32,7 +32,8 @@ from nlu.rasa import (
 )
 from nlu.service import Analyser
 from survey.config import Survey
-from tests.support.config import REPO, write_test_config
+from tests.support.config import write_test_config
+from tests.support.paths import REPO
 from tests.support.postgres import free_port
 
 THEMES = ["cost", "transport", "family", "none", "other"]

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -137,10 +138,10 @@ def test_email_addresses(text: str, expected: str) -> None:
         ("BE 68 5390 0754 7034", "[iban]"),
         ("NL91 ABNA 0417 1643 00", "[iban]"),
         ("FR14 2004 1010 0505 0001 3M02 606", "[iban]"),
-        ("BE69 5390 0754 7034", "BE69 5390 0754 7034"),  # wrong check digits
+        ("BE69 5390 0754 7034", "[iban]"),  # wrong check digits: the shape decides
     ],
 )
-def test_ibans_with_a_valid_checksum(text: str, expected: str) -> None:
+def test_ibans(text: str, expected: str) -> None:
     assert redact(text) == expected
 
 
@@ -151,8 +152,10 @@ def test_ibans_with_a_valid_checksum(text: str, expected: str) -> None:
         ("85073003328", "[rijksregisternummer]"),
         ("850730 033 28", "[rijksregisternummer]"),
         ("born 2009: 09.03.14-125.82", "born 2009: [rijksregisternummer]"),
-        ("85.07.30-033.29", "85.07.30-033.29"),  # wrong check digits
-        ("85.13.30-033.28", "85.13.30-033.28"),  # no month 13
+        ("85.07.30-033.29", "[rijksregisternummer]"),  # wrong check digits, the card's form
+        ("85.13.30-033.28", "[rijksregisternummer]"),  # a mistyped month, the card's form
+        ("85 13 30 033 28", "85 13 30 033 28"),  # no month 13, and not the card's form
+        ("85073003329", "85073003329"),  # eleven digits together: the check must match
     ],
 )
 def test_national_register_numbers(text: str, expected: str) -> None:
@@ -333,3 +336,323 @@ def test_the_redactor_stands_alone_and_logs_nothing() -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     }
     assert "print" not in calls
+
+
+# --------------------------------------------------------------------------- issue 13
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("05.03.14-123.97", "[rijksregisternummer]"),  # born in 2005: "2" before the mod-97
+        ("rijksregisternr.12.07.08-456.22 ok", "rijksregisternr.[rijksregisternummer] ok"),
+        ("RRN: 12.07.08 - 456.22", "RRN: [rijksregisternummer]"),
+        ("12-07-08-456-22", "[rijksregisternummer]"),
+        ("12.07.08\u2011456.22", "[rijksregisternummer]"),  # non-breaking hyphen
+        ("12.07.08\u2013456.22", "[rijksregisternummer]"),  # en dash
+        ("05.03.14-123.45", "[rijksregisternummer]"),  # wrong check digits: the shape decides
+        ("2012.07.08-456.22", "2012.07.08-456.22"),  # a digit before it
+    ],
+)
+def test_national_register_numbers_as_printed_on_the_eid_card(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("insta is noor.vdb", "insta is [account]"),
+        ("ig is dus lisa_janssens", "ig is dus [account]"),
+        ("mijn insta is trouwens yasmine.elh", "mijn insta is trouwens [account]"),
+        ("mijn snapchatnaam is mehmet.y07", "mijn snapchatnaam is [account]"),
+        ("insta naam: amina.bk", "insta naam: [account]"),
+        ("oleks.kov op insta", "[account] op insta"),
+        ("stuur een dm naar wiktoria.nowak", "stuur een dm naar [account]"),
+        ("mijn tiktok heet emmadv", "mijn tiktok heet [account]"),
+    ],
+)
+def test_handles_with_dots(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mijn nicht Fatima", "mijn nicht [naam]"),
+        ("mijn nicht fatima", "mijn nicht [naam]"),
+        ("coach Yusuf Demir", "coach [naam]"),
+        ("Oleksandr Kovalenko zit naast mij", "[naam] zit naast mij"),
+        ("Mamadou Diallo en ik", "[naam] en ik"),
+        ("Chukwuemeka Okafor is nieuw", "[naam] is nieuw"),
+        ("Andreea Popescu uit mijn klas", "[naam] uit mijn klas"),
+        ("ik ben Zeynep Kaya", "ik ben [naam]"),
+        ("mijn kleine zus Wiktoria", "mijn kleine zus [naam]"),
+        ("tante Naima", "tante [naam]"),
+        ("ik ben Grace", "ik ben [naam]"),  # "~" name: capitalised, after a cue
+        ("mijn zus Divine", "mijn zus [naam]"),
+    ],
+)
+def test_names_that_are_not_dutch(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kapucijnenstraat, nummer 33", "[adres]"),
+        ("Kapucijnenstraat nr 33", "[adres]"),
+        ("Kapucijnenstraat, huisnummer 5", "[adres]"),
+        ("we wonen in de Gentsesteenweg op nummer 140", "we wonen in de [adres]"),
+        ("ik woon in de Lange Munt, nr 12", "ik woon in de [adres]"),
+        ("Brugsesteenweg, nr 44 bus 1", "[adres]"),
+        ("in de Kerkstraat, 3 keer", "in de Kerkstraat, 3 keer"),
+        (
+            "mijn rugnummer is 7 en ik speel op nummer 10",
+            "mijn rugnummer is 7 en ik speel op nummer 10",
+        ),
+    ],
+)
+def test_addresses_with_the_word_nummer(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("zoals Kevin De Bruyne", "zoals Kevin De Bruyne"),
+        ("ik ben fan van Nafi Thiam", "ik ben fan van Nafi Thiam"),
+        ("mijn idool is Lionel Messi", "mijn idool is Lionel Messi"),
+        ("Cristiano Ronaldo is beter dan Messi", "Cristiano Ronaldo is beter dan Messi"),
+        ("ik draag Louis Vuitton", "ik draag Louis Vuitton"),
+        # a private cue wins, and an unlisted name after "zoals" is a private person
+        ("mijn trainer Kevin De Bruyne", "mijn trainer [naam]"),
+        ("mijn nicht Fatima, zoals Nafi Thiam", "mijn nicht [naam], zoals Nafi Thiam"),
+        ("zoals Lisa De Smet", "zoals [naam]"),
+        # a common-sounding listed name needs a role-model cue
+        ("Kevin De Bruyne woont naast mij", "[naam] woont naast mij"),
+    ],
+)
+def test_public_figures_named_as_role_models_stay(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ben oke, gewoon moe",
+        "ik ben sad soms",
+        "Man City is de beste ploeg",
+        "Said is verleden tijd van say",
+        "Can you help me",
+        "Ben je ook van Heule?",
+        "insta is echt verslavend",
+        "insta is waste of time",
+        "mijn insta is nu privé",
+        "mijn tiktok heet hetzelfde",
+        "op insta.het is leuk",
+        "zie kortrijk.be of volg de stad op insta",
+        "o.a. op insta en tiktok, bv. reels",
+        "snap is kapot sinds update 12.3",
+        "ik woon al 3 jaar in de Kapucijnenstraat",
+        "Harry Potter is mijn lievelingsboek",
+        "mijn vriend zegt dat ook",
+    ],
+)
+def test_lines_without_pii_stay_unchanged_with_the_bigger_lexicon(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_the_first_name_lexicon_is_small_fast_and_says_where_it_comes_from() -> None:
+    path = redact_module.FIRST_NAMES_FILE
+    assert path.stat().st_size < 2_000_000
+    header = path.read_text(encoding="utf-8")
+    assert "# Source: the PyPI package Faker " in header
+    redact_module._lexicon.cache_clear()
+    started = time.perf_counter()
+    lexicon = redact_module._lexicon()
+    assert time.perf_counter() - started < 0.1
+    assert len(lexicon.names) > 5000
+    assert {"oleksandr", "mamadou", "zeynep", "andreea", "fatima"} <= lexicon.names
+    assert {"said", "grace", "can"} <= lexicon.words  # ordinary words: capital and cue only
+    assert lexicon.curated <= lexicon.names
+    assert not lexicon.words & lexicon.curated
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("instagram.com/noor.vdb", "instagram.com/[account]"),
+        ("https://www.tiktok.com/@lisa_x2 ok", "https://www.tiktok.com/[account] ok"),
+        ("kijk op instagram.com/explore", "kijk op instagram.com/explore"),
+        ("www.youtube.com/watch", "www.youtube.com/watch"),
+    ],
+)
+def test_profile_links(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+# ------------------------------------------------------------------ shape over check digits
+
+
+def _national_id_check_ok(digits: str) -> bool:
+    base, check = digits[:9], int(digits[9:])
+    return check in (97 - int(base) % 97, 97 - int("2" + base) % 97)
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "05.03.12-123.45",  # as on the eID card
+        "05.03.12 - 123.45",
+        "05.03.12\u2013123.45",  # en dash
+        "05.03.12-123 45",
+        "05.03.12.123.45",
+        "05 03 12 123 45",
+        "05-03-12-123-45",
+        "050312-123-45",
+        "050312 123 45",
+        "050312.123.45",
+        "05.13.12-123.45",  # a mistyped month, in the card's form
+        "45.03.12-123.45",  # a bis number (month + 40)
+    ],
+)
+def test_a_national_register_number_in_its_shape_is_redacted_whatever_its_check_digits(
+    number: str,
+) -> None:
+    assert not _national_id_check_ok(re.sub(r"\D", "", number))
+    for template in ("{}", "mijn rrn is {}, klopt da?", "mon numéro national: {}"):
+        text = template.format(number)
+        assert redact(text) == template.format("[rijksregisternummer]"), text
+        assert redact_details(text).found == ("national_id",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "05031212345",  # eleven digits together, wrong check digits: any number
+        "bestelling 05031212345",
+        "05.03.12-12345",  # a date and a number
+        "op 15.10.05 950 36",  # a dotted date, then numbers with spaces
+        "05 13 12 123 45",  # no month 13 outside the card's form
+        "09 12 34 567 89",  # no day 34
+        "2012.07.08-456.22",  # a digit before it
+        "05.03.12-123.456",  # a digit too many
+    ],
+)
+def test_an_ambiguous_number_needs_valid_check_digits(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_a_bare_eleven_digit_number_with_valid_check_digits_still_counts() -> None:
+    assert _national_id_check_ok("05031412397")
+    assert redact("rrn 05031412397") == "rrn [rijksregisternummer]"
+
+
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "BE69 5390 0754 7034",
+        "be69 5390 0754 7034",
+        "Be69 5390 0754 7034",
+        "BE69539007547034",
+        "be69539007547034",
+        "BE 69 5390 0754 7034",
+        "BE69-5390-0754-7034",
+        "BE695390 0754 7034",
+        "BE69 539 007 547 034",
+        "be69 5390 07547034",  # after a lowercase "be": groups of three or more digits
+        "BE69 53 90 07 54 70 34",  # any grouping after a capital "BE"
+        "NL92 ABNA 0417 1643 00",
+        "nl92abna0417164300",
+        "FR15 2004 1010 0505 0001 3M02 606",
+        "DE88 3704 0044 0532 0130 00",
+        "LU29 0019 4006 4475 0000",
+        "GB30 NWBK 6016 1331 9268 19",
+    ],
+)
+def test_an_iban_in_its_shape_is_redacted_whatever_its_check_digits(iban: str) -> None:
+    compact = re.sub(r"[ -]", "", iban).upper()
+    assert not redact_module._iban_checksum_ok(compact)
+    for template in ("{}", "stort op {} aub", "mon compte: {}, merci"):
+        text = template.format(iban)
+        assert redact(text) == template.format("[iban]"), text
+        assert redact_details(text).found == ("iban",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "be 10 12 14 16 18 20 22",  # a lowercase "be" and a list of numbers
+        "be69 53 90 07 54 70 34",  # pairs after a lowercase "be", wrong check digits
+        "it will be 10 12 14 16 18 20 22",
+        "de 12 13 14 15 16 17 18 19 20",
+        "DE 12 JONGEREN VAN ONZE KLAS",
+        "DE 12 JONG EREN VANU ITKO RTRI JK",  # groups of four, too many letters
+        "het begint met BE68 maar de rest weet ik niet",
+        "BE69 5390 0754 703",  # a digit short
+        "BE69 5390 0754 70345",  # a digit too many
+        "order #NL-2024-55311",
+    ],
+)
+def test_what_is_not_shaped_like_an_iban_stays(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bel 0470 12 34 56", "bel [telefoon]"),
+        ("04 70 12 34 56", "[telefoon]"),
+        ("0470-123-456", "[telefoon]"),
+        ("+32 470 12 34 56 of BE69 5390 0754 7034", "[telefoon] of [iban]"),
+        ("05.03.12-123.45 en 0470/12.34.56", "[rijksregisternummer] en [telefoon]"),
+        ("+33 6 12 34 56 78", "[telefoon]"),
+        ("+90 532 123 45 67", "[telefoon]"),
+    ],
+)
+def test_phone_numbers_keep_their_own_placeholder(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "geboren op 05.03.2012",
+        "je suis né le 05.03.12 à Courtrai",
+        "training van 18.30-20.00",
+        "we wonnen 3-1 en 2-2, tennis 7-5 6-4",
+        "€12,50 of 15 euro",
+        "8500 Kortrijk, 8510 Marke",
+        "in 2024 was ik 15",
+        "factuur 2023/0456/12, order 2024-118-5532, ticket 0045-118-22",
+        "het kamp is van 05.07.25 tot 12.07.25",
+        "op 15.10.24 om 19.30",
+    ],
+)
+def test_dates_times_prices_postcodes_and_scores_stay(text: str) -> None:
+    assert redact(text) == text
+
+
+# --------------------------------------------------------------------------- barrier answers
+
+NLU_DATA = Path(redact_module.__file__).parents[1] / "nlu" / "data"
+
+
+def _barrier_answers() -> list[str]:
+    """Every example answer of the theme data under nlu/data: PII-free by construction."""
+    texts = []
+    for path in sorted(NLU_DATA.glob("*/*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in data.get("nlu", []):
+            for line in str(item.get("examples", "")).splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    texts.append(line[2:])
+    return texts
+
+
+def test_the_barrier_answers_stay_unchanged() -> None:
+    answers = _barrier_answers()
+    assert len(answers) > 1000
+    changed = [text for text in answers if redact(text) != text]
+    assert changed == []

@@ -18,7 +18,7 @@ from storage import Answer, ChatLink, Database
 from storage import repository as repo
 from storage.models import utcnow
 from survey.config import Survey
-from tests.bot.test_engine import Chat, advance_to, snapshot, t
+from tests.support.chat import Chat, advance_to, snapshot, t
 
 ANNA, BILAL, CAS = "pseudonym-anna", "pseudonym-bilal", "pseudonym-cas"
 CHATS = {ANNA: 1001, BILAL: 1002, CAS: 1003}

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.support.fake_bot_api import FakeBotApi
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.paths import REPO
 
 
 def bot_environment(

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.paths import REPO
 
 
 def write_test_config(folder: Path, **nlu: Any) -> Path:

@@ -32,8 +32,8 @@ from sqlalchemy import select
 from privacy.identity import Pseudonymizer
 from storage import Answer, Conversation, Database, Participant, Participation
 from survey.config import Question, Survey
-from tests.support.bot_process import REPO
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
+from tests.support.paths import REPO
 
 # After the live bot process confirmed an update, this long without a reply means
 # none will come (a redelivered update it already handled is answered with silence).
@@ -172,7 +172,13 @@ class Timeout(Exception):
 
 
 class Player:
-    """One young person, playing the whole survey once."""
+    """One young person, playing the whole survey once, on their own.
+
+    Not a ``tests.support.youngster.Youngster``: that one follows a test's script and
+    fails on the first missing reply, while a player picks its answers at random,
+    records every update it sent for ``verify``, and survives a killed bot by
+    resynchronising with ``/start``.
+    """
 
     def __init__(
         self,

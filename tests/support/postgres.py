@@ -16,6 +16,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+# The migrated database each PostgreSQL test database is copied from (tests/conftest.py).
+TEMPLATE = "jeugdstem_template"
+
 
 class PostgresUnavailable(RuntimeError):
     """No PostgreSQL binaries, or the server would not start."""

@@ -18,9 +18,8 @@ import pytest
 
 from privacy.identity import Pseudonymizer
 from survey.config import MESSAGE_KEYS, ConfigError, Survey, load_survey
+from tests.support.paths import CONFIG
 
-REPO = Path(__file__).resolve().parents[2]
-CONFIG = REPO / "config.yml"
 CONFIG_TEXT = CONFIG.read_text(encoding="utf-8")
 
 LANGUAGES = ("nl", "en", "fr")

@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 from cli.main import app
 from nlu.data import load_file
 from survey.config import load_survey
-from tests.support.cli import REPO, Result, run_jeugdstem
+from tests.support.cli import Result, run_jeugdstem
+from tests.support.paths import REPO
 
 CONFIG_TEXT = (REPO / "config.yml").read_text(encoding="utf-8")
 

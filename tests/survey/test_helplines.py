@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from survey.clock import LOCAL_TIME
 from survey.config import load_survey
 from survey.helplines import Helpline, Opening, choose_helplines, unchecked
-from tests.support.config import REPO
+from tests.support.paths import REPO
 
 HELPLINES = load_survey(REPO / "config.yml").helplines
 # 5 December 2026 is a Saturday; 7 December a Monday.
@@ -59,7 +59,7 @@ def test_a_stretch_past_midnight_belongs_to_the_day_it_opened() -> None:
 
 def test_open_lines_come_first_and_a_night_and_day_line_plus_112_always_end() -> None:
     at_night = choose_helplines(HELPLINES, ["abuse"], "nl", SATURDAY_3AM)
-    support = [h for h in at_night if not h.emergency]
+    support = [h for h in at_night if not h.emergency and "nl" in h.speaks]
     closed = [h for h in support if not h.open_at(SATURDAY_3AM)]
     opened = [h for h in support if h.open_at(SATURDAY_3AM)]
     assert support[: len(opened)] == opened, "every open line before every closed one"
@@ -78,6 +78,13 @@ def test_a_line_for_the_risk_itself_comes_before_one_that_takes_every_worry() ->
 def test_french_speakers_get_lines_in_french_first() -> None:
     chosen = ids(choose_helplines(HELPLINES, ["suicide"], "fr", MONDAY_10AM))
     assert chosen.index("cps") < chosen.index("zelfmoordlijn")
+
+
+def test_lines_in_the_young_persons_language_come_before_open_ones_in_another() -> None:
+    chosen = choose_helplines(HELPLINES, ["suicide"], "nl", SUNDAY_11PM)
+    speaks = ["nl" in h.speaks for h in chosen if not h.emergency]
+    assert speaks == sorted(speaks, reverse=True), "every Dutch line before any other"
+    assert "ecoute-enfants" not in ids(chosen)[:2]  # open, but in French
 
 
 def test_a_language_we_do_not_speak_gets_112_first() -> None:

@@ -1,4 +1,4 @@
-"""Synthetic demo data (bot/demo.py) and `jeugdstem demo`, run as the real command."""
+"""Synthetic demo data (reports/demo/) and `jeugdstem demo`, run as the real command."""
 
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from reports.demo.generator import FORMULA_TEXTS, NEW_SIGNALS, PII_TEXTS, DemoStats, fill_demo
+from reports.demo.data import DATA_FILE, DemoError, load_demo_data
+from reports.demo.generator import DemoStats, fill_demo
 from storage import Answer, Base, Database, Participant, Participation
 from storage import repository as repo
 from survey.config import Survey
 from tests.support.cli import run_jeugdstem
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+DEMO = load_demo_data()
 
 
 def _plain(value: Any) -> Any:
@@ -137,12 +139,12 @@ def test_a_hundred_participants_have_everything_a_report_should_meet(
     stats: DemoStats = fill_demo(database, survey, participants=100)
     answers = _answers(database)
     texts = [a.text for a in answers if a.text is not None]
-    for special in (*PII_TEXTS, *FORMULA_TEXTS):
+    for special in (*DEMO.pii_texts, *DEMO.formula_texts):
         assert special.text in texts, special.text
     assert any(t.startswith("=") for t in texts) and any(t.startswith("-") for t in texts)
 
     confident = survey.nlu.confident
-    for signal in NEW_SIGNALS:
+    for signal in DEMO.new_signals:
         about = [
             a
             for a in answers
@@ -179,6 +181,56 @@ def test_a_hundred_participants_have_everything_a_report_should_meet(
     assert unclassified == sum(a.text is None for a in answers)
     assert len(pseudonyms) == 100 == len(set(pseudonyms))
     assert all(HEX64.match(p) for p in pseudonyms)
+
+
+def test_the_data_file_steers_the_fill(database: Database, survey: Survey) -> None:
+    """Weights and texts come from the data given: no opt-ins, only one free-time text."""
+    data = DEMO.model_copy(
+        update={
+            "opt_in_share": 0.0,
+            "multi_skip": 0.0,
+            "multi_typed": 1.0,
+            "free_time_texts": ("ik brei sokken",),
+        }
+    )
+    fill_demo(database, survey, participants=40, data=data)
+    with database.transaction() as session:
+        opted_in = session.scalar(select(func.count()).where(Participant.notify_opt_in))
+    free_time = [q.id for q in survey.questions if q.type == "multi_choice" and q.allow_text]
+    typed = {a.text for a in _answers(database) if a.question_id in free_time}
+    assert opted_in == 0
+    assert typed == {"ik brei sokken"}
+
+
+def broken(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of data.yml with one piece of text replaced."""
+    text = DATA_FILE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "data.yml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  nl: 88.0", "  nl: -1", "language_weights.nl: Input should be greater than"),
+        ("opt_in_share: 0.35", "opt_in_share: 3.5", "opt_in_share: Input should be less than"),
+        ("opt_in_share: 0.35", "opt_in_shares: 0.35", "opt_in_share: Field required"),
+        ("        - \"moet op mijn broertjes letten\"", "        - \"moet thuis blijven\"",
+         "new_signals.0: Value error, 'moet thuis blijven' contains none of the keywords"),
+        ("free_time_texts:", "free_time_texts: [", "not valid YAML"),
+    ],
+)  # fmt: skip
+def test_a_broken_data_file_is_named_with_its_problem(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    path = broken(tmp_path, old, new)
+    with pytest.raises(DemoError) as raised:
+        load_demo_data(path)
+    message = str(raised.value)
+    assert message.startswith(str(path)), message
+    assert expected in message, message
 
 
 # ---------------------------------------------------------------------------

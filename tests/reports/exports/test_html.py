@@ -7,19 +7,20 @@ import stat
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from reports.exports.html import CONTENT_SECURITY_POLICY, write_html
-from reports.exports.transcripts import LOCAL_TIME, TranscriptBuilder, TranscriptRow
+from reports.exports.transcripts import TranscriptBuilder, TranscriptRow
 from reports.exports.writers import ThemeInfo
 from storage import Database
 from storage.models import Answer, Participant, Participation
 from storage.repository import TranscriptFilter, transcript_rows
 from survey.config import Survey
+from tests.support.rows import make_row
 
 THEMES = (
     ThemeInfo("cost", "Kostprijs", "lidgeld, materiaal"),
@@ -29,49 +30,6 @@ THEMES = (
 ALICE = "a1a1a1a1a1a1"
 BOB = "b2b2b2b2b2b2"
 CAROL = "c3c3c3c3c3c3"
-START = datetime(2026, 11, 27, 14, 0, tzinfo=LOCAL_TIME)
-
-
-def make_row(
-    pseudonym: str,
-    answer_id: int,
-    *,
-    participation: int = 1,
-    question_id: str = "holds-back",
-    answer: str = "",
-    button: str = "",
-    skipped: bool = False,
-    predicted: tuple[str, ...] = (),
-    scores: dict[str, float] | None = None,
-    confirmed: tuple[str, ...] | None = None,
-    staff: tuple[str, ...] | None = None,
-    distress: bool = False,
-    source: str = "bolwerk",
-    area: str = "heule",
-    finished: bool = True,
-) -> TranscriptRow:
-    return TranscriptRow(
-        pseudonym=pseudonym,
-        participation=participation,
-        answer_id=answer_id,
-        answered_at=START + timedelta(minutes=answer_id),
-        question_id=question_id,
-        question=f"Vraag {question_id}?",
-        answer=answer,
-        button=button,
-        skipped=skipped,
-        language="nl",
-        source=source,
-        age_band="16-18",
-        area=area,
-        finished=finished,
-        predicted_themes=predicted,
-        predicted_scores=scores or {},
-        model_version="builtin-1" if predicted or scores else "",
-        confirmed_themes=confirmed,
-        staff_themes=staff,
-        distress=distress,
-    )
 
 
 # --- a small DOM over html.parser, to check structure rather than substrings -------------

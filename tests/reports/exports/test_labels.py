@@ -14,9 +14,9 @@ from reports.exports.labels import GoldSet, gold_examples, parse_themes
 from storage import Answer, Database
 from storage.repository import GoldRecord
 from survey.config import Survey
-from tests.support.answers import Seeded, seed_answers
 from tests.support.cli import Result, run_jeugdstem
 from tests.support.config import write_test_config
+from tests.support.seeding import Seeded, seed_answers
 
 
 @pytest.fixture
@@ -140,11 +140,11 @@ def test_a_file_that_is_not_an_export_is_refused_clearly(database_url: str, tmp_
 
 def test_theme_cells_are_read_the_way_staff_type_them(survey: Survey) -> None:
     known = survey.theme_ids
-    assert parse_themes(" Transport,cost ", known) == (("cost", "transport"), None)
-    assert parse_themes("cost / time;family", known)[0] == ("cost", "time", "family")
-    assert parse_themes("", known) == (None, None)
-    assert parse_themes(None, known) == (None, None)
-    themes, problem = parse_themes("kost", known)
+    assert parse_themes(" Transport,cost ", known, "none") == (("cost", "transport"), None)
+    assert parse_themes("cost / time;family", known, "none")[0] == ("cost", "time", "family")
+    assert parse_themes("", known, "none") == (None, None)
+    assert parse_themes(None, known, "none") == (None, None)
+    themes, problem = parse_themes("kost", known, "none")
     assert themes is None and problem is not None and "'kost'" in problem
 
 

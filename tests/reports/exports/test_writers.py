@@ -15,9 +15,9 @@ from openpyxl.utils import get_column_letter
 from reports.exports.writers import write_jsonl
 from storage import Database
 from survey.config import Survey
-from tests.reports.exports.test_html import make_row
-from tests.support.answers import EMAIL, FORMULA, PHONE, TELEGRAM_ID, Seeded, seed_answers
 from tests.support.cli import run_jeugdstem
+from tests.support.rows import make_row
+from tests.support.seeding import EMAIL, FORMULA, PHONE, TELEGRAM_ID, Seeded, seed_answers
 
 
 @pytest.fixture

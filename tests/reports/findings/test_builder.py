@@ -11,7 +11,8 @@ from reports.findings.suppression import suppress_line
 from storage import Database
 from storage.repository import TranscriptFilter, transcript_rows
 from survey.config import Survey
-from tests.reports.conftest import DISTRESS_TEXT, record, seed_meeting
+from tests.support.rows import record
+from tests.support.seeding import DISTRESS_TEXT, seed_meeting
 
 
 def _person(number: int) -> str:

@@ -13,19 +13,9 @@ from reports.findings.render import ReportRenderer, markdown_escaped
 from storage import Database
 from storage.repository import TranscriptFilter, transcript_rows
 from survey.config import Survey
-from tests.reports.conftest import DISTRESS_TEXT, EMAIL, PHONE, seed_meeting
 from tests.support.cli import run_jeugdstem
-
-SECTIONS = (
-    "headline",
-    "ranking",
-    "for-whom",
-    "over-time",
-    "stories",
-    "together",
-    "signals",
-    "trust",
-)
+from tests.support.findings import SECTIONS
+from tests.support.seeding import DISTRESS_TEXT, EMAIL, PHONE, seed_meeting
 
 
 @pytest.fixture(scope="module")

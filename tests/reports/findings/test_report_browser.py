@@ -24,9 +24,9 @@ import aiohttp
 import pytest
 
 from storage import Database
-from tests.reports.conftest import DISTRESS_TEXT, EMAIL, PHONE, seed_meeting
-from tests.reports.findings.test_render import SECTIONS
 from tests.support.cli import run_jeugdstem
+from tests.support.findings import SECTIONS
+from tests.support.seeding import DISTRESS_TEXT, EMAIL, PHONE, seed_meeting
 
 CHROMIUM = shutil.which("chromium")
 START_TIMEOUT = 120.0

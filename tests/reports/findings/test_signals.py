@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reports.findings.signals import SignalAnswer, find_signals
-from tests.reports.conftest import LIBRARY_TEXTS, NOISE_TEXTS
+from tests.support.seeding import LIBRARY_TEXTS, NOISE_TEXTS
 
 BACKGROUND = (
     "het lidgeld is te duur",

@@ -1,16 +1,29 @@
-"""Report fixtures: a small, fully known group of participants for the findings report."""
+"""Known data stored in a test database: the rows a test then looks for in what comes out.
+
+- ``seed_answers``: three participants, for the export and label tests;
+- ``seed_meeting``: forty participants over two months, for the findings report;
+- ``seed_demo``: the synthetic demo data (reports/demo), in bulk, for the benchmarks.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from storage import Answer, Database, Participant, Participation
-from storage.repository import TranscriptRecord
+from reports.demo.generator import fill_demo
+from storage import Answer, ChatLink, Database, Participant, Participation
+from survey.config import load_survey
+from tests.support.paths import CONFIG
+from tests.support.rows import theme_scores
 
 PHONE = "0470 12 34 56"
 EMAIL = "lisa.peeters@gmail.com"
+PHONE_TEXT = f"bel me op {PHONE}"
+EMAIL_TEXT = f"mail naar {EMAIL}"
+TELEGRAM_ID = 7_700_123_456
+FORMULA = "=cmd|' /C calc'!A0"
 DISTRESS_TEXT = "ik wil er niet meer zijn, niemand mag dit weten xq7"
 LIBRARY_TEXTS = (
     "de bibliotheek sluit te vroeg om er te studeren",
@@ -30,6 +43,104 @@ NOISE_TEXTS = (
 )
 
 
+# ---------------------------------------------------------------------------
+# seed_answers
+
+
+@dataclass
+class Seeded:
+    """Ids and pseudonyms of what ``seed_answers`` stored."""
+
+    pseudonyms: list[str] = field(default_factory=list)
+    answer_ids: dict[str, int] = field(default_factory=dict)  # label -> id
+
+
+def _pseudonym(number: int) -> str:
+    return f"{number:02x}" * 32
+
+
+def seed_answers(database: Database) -> Seeded:
+    """Three participants: two finished (bolwerk, quindo), one still busy (no source)."""
+    seeded = Seeded()
+    scores = {"cost": 0.82, "transport": 0.41, "time": 0.05}
+    with database.transaction() as session:
+        people = []
+        for number, (source, finished) in enumerate(
+            [("bolwerk", True), ("quindo", True), (None, False)], start=1
+        ):
+            participant = Participant(
+                pseudonym=_pseudonym(0xA0 + number), language="nl", consent_version="2026-11"
+            )
+            session.add(participant)
+            session.flush()
+            session.add(ChatLink(participant_id=participant.id, chat_id=TELEGRAM_ID + number))
+            participation = Participation(
+                participant_id=participant.id,
+                source=source,
+                language="nl",
+                age_band="16-18",
+                area="heule",
+                started_at=datetime(2026, 10, number, 9, 0, tzinfo=UTC),
+                finished_at=datetime(2026, 10, number, 9, 30, tzinfo=UTC) if finished else None,
+            )
+            session.add(participation)
+            session.flush()
+            people.append(participation)
+            seeded.pseudonyms.append(participant.pseudonym)
+
+        def answer(label: str, participation: Participation, **values: object) -> None:
+            day = participation.started_at
+            row = Answer(
+                participation_id=participation.id,
+                created_at=day.replace(minute=5 + len(seeded.answer_ids)),
+                **values,
+            )
+            session.add(row)
+            session.flush()
+            seeded.answer_ids[label] = row.id
+
+        first, second, third = people
+        answer("age", first, question_id="age", button_value="16-18")
+        answer(
+            "cost",
+            first,
+            question_id="holds-back",
+            text="te duur en de bus rijdt niet",
+            themes=["cost", "transport"],
+            theme_scores=scores,
+            model_version="builtin-test",
+            confirmed_themes=["cost", "transport"],
+        )
+        answer("formula", first, question_id="would-help", text=FORMULA)
+        answer(
+            "phone",
+            second,
+            question_id="holds-back",
+            text=PHONE_TEXT,
+            themes=["information"],
+            theme_scores={"information": 0.3},
+            model_version="builtin-test",
+            staff_themes=["registration"],
+        )
+        answer("email", second, question_id="not-welcome", text=EMAIL_TEXT, distress=True)
+        answer("skipped", third, question_id="free-time", skipped=True)
+        answer(
+            "time",
+            third,
+            question_id="holds-back",
+            text="geen tijd door school",
+            themes=["time"],
+            theme_scores={"time": 0.9},
+            model_version="builtin-test",
+            confirmed_themes=[],
+        )
+    return seeded
+
+
+# ---------------------------------------------------------------------------
+# seed_meeting
+
+
 @dataclass
 class Planted:
     """What ``seed_meeting`` stored, to check the report against."""
@@ -38,10 +149,6 @@ class Planted:
     pii_answer_ids: list[int] = field(default_factory=list)
     distress_answer_id: int = 0
     library_answer_ids: list[int] = field(default_factory=list)
-
-
-def _scores(themes: tuple[str, ...], best: float) -> dict[str, float]:
-    return {theme: round(best - 0.01 * index, 3) for index, theme in enumerate(themes)}
 
 
 def seed_meeting(database: Database) -> Planted:
@@ -90,7 +197,7 @@ def seed_meeting(database: Database) -> Planted:
             def predicted(themes: tuple[str, ...], best: float = 0.9) -> dict[str, Any]:
                 return {
                     "themes": list(themes),
-                    "theme_scores": _scores(themes, best),
+                    "theme_scores": theme_scores(themes, best),
                     "model_version": "test",
                 }
 
@@ -134,41 +241,17 @@ def seed_meeting(database: Database) -> Planted:
     return planted
 
 
-def record(
-    pseudonym: str,
-    answer_id: int,
-    text: str | None,
-    themes: tuple[str, ...] = (),
-    *,
-    question: str = "holds-back",
-    confidence: float = 0.9,
-    confirmed: list[str] | None = None,
-    staff: list[str] | None = None,
-    distress: bool = False,
-    age_band: str | None = "16-18",
-    area: str | None = "centrum",
-    source: str | None = "bolwerk",
-    moment: datetime | None = None,
-) -> TranscriptRecord:
-    """A stored answer as ``transcript_rows`` yields it, without a database."""
-    return TranscriptRecord(
-        pseudonym=pseudonym,
-        participation_id=int(pseudonym[-4:], 16) + 1,
-        answer_id=answer_id,
-        created_at=moment or datetime(2026, 10, 1, 12, 0, tzinfo=UTC),
-        question_id=question,
-        text=text,
-        button_value=None,
-        skipped=False,
-        language="nl",
-        source=source,
-        age_band=age_band,
-        area=area,
-        finished_at=None,
-        themes=list(themes),
-        theme_scores=_scores(themes, confidence) if themes else {},
-        model_version="test",
-        confirmed_themes=confirmed,
-        staff_themes=staff,
-        distress=distress,
-    )
+# ---------------------------------------------------------------------------
+# seed_demo
+
+
+def seed_demo(url: str, participants: int, answers: int) -> float:
+    """Migrate a fresh database and fill it with demo data; the seconds the filling took."""
+    database = Database(url)
+    try:
+        database.migrate()
+        started = time.perf_counter()
+        fill_demo(database, load_survey(CONFIG), participants=participants, answers=answers)
+        return time.perf_counter() - started
+    finally:
+        database.dispose()
