@@ -36,28 +36,12 @@ from pathlib import Path
 
 import yaml
 
+from privacy.labelled import KIND_OF, PLACEHOLDER, pii_spans
 from privacy.redact import PLACEHOLDERS, redact
 from tests.support.paths import REPO
 
 LABELLED = REPO / "privacy" / "data" / "pii" / "test.jsonl"
 BLIND = REPO / "privacy" / "data" / "pii" / "blind.jsonl"
-KIND_OF = {placeholder: kind for kind, placeholder in PLACEHOLDERS.items()}
-_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
-
-
-def pii_spans(text: str, expected: str) -> list[tuple[str, str]]:
-    """(kind, original text) of each span that ``expected`` replaces in ``text``."""
-    pattern, kinds, position = [], [], 0
-    for match in _PLACEHOLDER.finditer(expected):
-        pattern.append(re.escape(expected[position : match.start()]))
-        pattern.append("(.+?)")
-        kinds.append(KIND_OF[match.group()])
-        position = match.end()
-    pattern.append(re.escape(expected[position:]))
-    aligned = re.fullmatch("".join(pattern), text, re.DOTALL)
-    if aligned is None:
-        raise ValueError(f"expected does not align with text: {expected!r}")
-    return list(zip(kinds, aligned.groups(), strict=True))
 
 
 @dataclass
@@ -140,7 +124,7 @@ def measure(rows: Iterable[dict[str, object]]) -> Figures:
             figures.clean_changed += output != text
             figures.style_clean[style] += 1
             figures.style_clean_changed[style] += output != text
-            figures.inserted.update(KIND_OF[m.group()] for m in _PLACEHOLDER.finditer(output))
+            figures.inserted.update(KIND_OF[m.group()] for m in PLACEHOLDER.finditer(output))
             continue
         spans = pii_spans(text, expected)
         listed = row.get("kinds")

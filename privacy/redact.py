@@ -83,7 +83,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,6 +90,8 @@ from pathlib import Path
 from typing import Final
 
 import phonenumbers
+
+from survey.text import fold
 
 PLACEHOLDERS: Final[dict[str, str]] = {
     "phone": "[telefoon]",
@@ -1085,9 +1086,7 @@ PUBLIC_FIGURES_FILE: Final = FIRST_NAMES_FILE.parent / "public_figures.txt"
 
 def _folded(text: str) -> str:
     """Casefolded, without diacritics, one space between words: for comparing names."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(plain.casefold().split())
+    return fold(text.replace("’", "'"))
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from privacy import redact as redact_module
+from privacy.labelled import KIND_OF, PLACEHOLDER, pii_spans
 from privacy.redact import PLACEHOLDERS, Redaction, redact, redact_details
 
 LABELLED = Path(redact_module.__file__).parent / "data" / "pii" / "test.jsonl"
@@ -24,22 +25,6 @@ ROWS: list[dict[str, str]] = [
 ]
 PII_ROWS = [row for row in ROWS if row["text"] != row["expected"]]
 CLEAN_ROWS = [row for row in ROWS if row["text"] == row["expected"]]
-KIND_OF = {placeholder: kind for kind, placeholder in PLACEHOLDERS.items()}
-_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
-
-
-def pii_spans(text: str, expected: str) -> list[tuple[str, str]]:
-    """(kind, original text) of each span that ``expected`` replaces in ``text``."""
-    pattern, kinds, position = [], [], 0
-    for match in _PLACEHOLDER.finditer(expected):
-        pattern.append(re.escape(expected[position : match.start()]))
-        pattern.append("(.+?)")
-        kinds.append(KIND_OF[match.group()])
-        position = match.end()
-    pattern.append(re.escape(expected[position:]))
-    aligned = re.fullmatch("".join(pattern), text, re.DOTALL)
-    assert aligned is not None, f"expected does not align with text: {expected!r}"
-    return list(zip(kinds, aligned.groups(), strict=True))
 
 
 # --------------------------------------------------------------------------- the labelled set
@@ -83,7 +68,7 @@ def test_pii_free_lines_are_never_changed() -> None:
 def test_the_kinds_found_match_the_placeholders_in_order() -> None:
     for row in PII_ROWS:
         details = redact_details(row["text"])
-        expected_kinds = tuple(KIND_OF[m.group()] for m in _PLACEHOLDER.finditer(row["expected"]))
+        expected_kinds = tuple(KIND_OF[m.group()] for m in PLACEHOLDER.finditer(row["expected"]))
         assert details.found == expected_kinds, row["text"]
     for row in CLEAN_ROWS:
         assert redact_details(row["text"]) == Redaction(row["text"], ())
@@ -275,7 +260,7 @@ def test_nasty_inputs_do_not_crash_and_stay_stable(text: str) -> None:
     details = redact_details(text)
     assert isinstance(details.text, str)
     assert redact(details.text) == details.text
-    assert len(details.found) == len(_PLACEHOLDER.findall(details.text))
+    assert len(details.found) == len(PLACEHOLDER.findall(details.text))
 
 
 def test_a_long_message_is_redacted_throughout() -> None:
