@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.engine import SurveyEngine
-from bot.settings import Settings, config_dir
+from bot.settings import Settings, model_dir
 from nlu.distress import DistressDetector
 from nlu.risk import RiskKind
 from nlu.service import Analyser, theme_service
@@ -35,10 +36,9 @@ class Runtime:
 def build_analyser(survey: Survey, settings: Settings) -> Analyser:
     """The configured theme backend plus the distress check (may train the built-in model)."""
     nlu = survey.nlu
-    base = config_dir(settings)
     themes = theme_service(
         nlu.backend,
-        model_dir=base / nlu.model_dir,
+        model_dir=model_dir(settings, Path(nlu.model_dir)),
         themes=survey.theme_ids,
         builtin_threshold=nlu.threshold,
         rasa_url=nlu.rasa.url,

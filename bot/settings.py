@@ -45,3 +45,20 @@ class Settings(BaseSettings):
 def config_dir(settings: Settings) -> Path:
     """Paths in config.yml (models, the Rasa pipeline) are relative to its folder."""
     return settings.jeugdstem_config.resolve().parent
+
+
+def model_dir(settings: Settings, configured: Path) -> Path:
+    """Where trained models go: beside config.yml, or a user cache for the packaged one.
+
+    An installed wheel's config.yml sits in site-packages, which may not be writable
+    and is not the place for files that change.
+    """
+    if configured.is_absolute():
+        return configured
+    installed = (
+        settings.jeugdstem_config.resolve() == PACKAGED_CONFIG
+        and not (PACKAGED_CONFIG.parent.parent / "pyproject.toml").exists()
+    )
+    if installed:
+        return Path.home() / ".cache" / "jeugdstem" / configured
+    return config_dir(settings) / configured

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.logs import configure_logging
-from bot.settings import Settings, config_dir
+from bot.settings import Settings, config_dir, model_dir
 from cli.support import fail_config, load_config, load_settings, open_database, progress_bar
 from nlu.classifier import NluUnavailable, Prediction, ThemeService
 from nlu.data import TRAIN_DIR, Example, TrainingDataError, merge_examples, to_rasa_yaml
@@ -66,7 +66,11 @@ def _rasa_paths(survey: Survey, settings: Settings) -> tuple[Path, Path, Path]:
     """Rasa's executable, pipeline file and model folder, all relative to config.yml."""
     base = config_dir(settings)
     rasa = survey.nlu.rasa
-    return base / rasa.executable, base / rasa.pipeline, base / survey.nlu.model_dir / "rasa"
+    return (
+        base / rasa.executable,
+        base / rasa.pipeline,
+        model_dir(settings, Path(survey.nlu.model_dir)) / "rasa",
+    )
 
 
 def _service(survey: Survey, settings: Settings, backend: Backend) -> ThemeService:
@@ -79,7 +83,7 @@ def _service(survey: Survey, settings: Settings, backend: Backend) -> ThemeServi
         try:
             return theme_service(
                 backend.value,
-                model_dir=config_dir(settings) / nlu.model_dir,
+                model_dir=model_dir(settings, Path(nlu.model_dir)),
                 themes=survey.theme_ids,
                 builtin_threshold=nlu.threshold,
                 rasa_url=nlu.rasa.url,
@@ -157,7 +161,7 @@ def train(backend: Backend | None = BACKEND_OPTION, labels: bool = LABELS_OPTION
         with progress_bar() as progress:
             task = progress.add_task("training the built-in classifier", total=1)
             model = builtin_classifier(
-                config_dir(settings) / survey.nlu.model_dir,
+                model_dir(settings, Path(survey.nlu.model_dir)),
                 survey.theme_ids,
                 survey.nlu.threshold,
                 retrain=True,
@@ -247,7 +251,7 @@ def predict(backend: Backend | None = BACKEND_OPTION) -> None:
     """stdin JSONL {"id","text"} -> stdout JSONL: themes, scores and the distress verdict.
 
     Each answer is {"id", "themes", "scores", "distress": true|false, "distress_level":
-    "alarm"|"concern"|null, "distress_kinds": [most urgent first]}. A bad line gets an
+    "alarm"|"concern"|null, "distress_kinds": (a list, most urgent first)}. A bad line gets an
     error on stderr with its number; the others are still answered, and the exit code
     is then 1.
     """
@@ -359,7 +363,7 @@ def evaluate_command(
     result = evaluate(examples, predictions, survey.theme_ids, worst=worst)
     _print_evaluation(result, service.version)
     if gold:
-        learned = labelled_count(config_dir(settings) / survey.nlu.model_dir)
+        learned = labelled_count(model_dir(settings, Path(survey.nlu.model_dir)))
         if chosen is Backend.builtin and learned:
             err.print(
                 f"note: this model was trained with {learned} labelled answers, so it has seen "

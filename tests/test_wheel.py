@@ -196,3 +196,6 @@ def test_the_installed_wheel_takes_the_default_survey(tmp_path: Path) -> None:
     assert chat.stdout.index(first_question) < chat.stdout.index(second_question), chat.stdout
     assert "Traceback" not in chat.stderr, chat.stderr
     assert not (outside / "config.yml").exists()  # the survey came from the package
+    # The trained model goes to the user's cache, never into site-packages.
+    assert list((home / ".cache" / "jeugdstem" / "models").glob("*.joblib")), chat.stderr
+    assert not list(venv.rglob("*.joblib"))
