@@ -28,6 +28,7 @@ from bot.engine.prompts import Prompts
 from nlu.risk import Distress, RiskKind
 from survey.config import Survey
 from survey.helplines import Helpline, choose_helplines
+from survey.text import fold_words
 
 # The opening words of the reply, by the most urgent kind: harm done by others is
 # "not your fault", a friend's trouble gets advice on helping; the rest a general word.
@@ -51,6 +52,12 @@ class Safeguarding:
     def __init__(self, survey: Survey, prompts: Prompts) -> None:
         self.survey = survey
         self.prompts = prompts
+        # The talk button's label in every language, as someone might type it.
+        self._talk = {fold_words(label) for label in survey.messages["button_talk"].values()}
+
+    def asks_to_talk(self, text: str) -> bool:
+        """Whether a typed message is the talk button's words ("ik wil met iemand praten")."""
+        return fold_words(text) in self._talk
 
     def helplines(
         self, kinds: tuple[RiskKind, ...], language: str, moment: datetime, *, foreign: bool

@@ -125,9 +125,14 @@ class Turn:
             # Whoever blocked the bot and writes again has unblocked it.
             repo.mark_reachable(self.participant)
 
-        response = self.dispatch(incoming.event)
-        if self.distress:
-            self.answer_distress(response, self.distress)
+        event = incoming.event
+        if isinstance(event, Text) and self.engine.safeguarding.asks_to_talk(event.text):
+            # "Ik wil met iemand praten" typed instead of tapped: the same as the button.
+            response = self.talk(self.distress.kinds)
+        else:
+            response = self.dispatch(event)
+            if self.distress:
+                self.answer_distress(response, self.distress)
 
         # self.participant is None when nothing may be stored (before consent, or erased).
         if self.participant is not None and incoming.update_id is not None:
@@ -784,12 +789,18 @@ class Turn:
     def press_talk(self, kind: str) -> Response:
         """After a check-in: the helplines for the kind that was heard, and staff are told."""
         kinds = (RiskKind(kind),) if kind in _RISK_KINDS else ()  # "-": a vague concern
+        response = self.talk(kinds)
+        response.origin = Reply(self.text("distress_check_in"))
+        return response
+
+    def talk(self, kinds: tuple[RiskKind, ...]) -> Response:
+        """Someone asks to talk to a person: helplines, the questions wait, staff are told."""
         replies = [self.helpline_reply(kinds)]
         active = self.active and self.conversation is not None
         if active and self.conversation is not None:
             self.conversation.paused = True
         replies.append(self.engine.safeguarding.after_alarm(self.language, active=active))
-        response = Response(replies, origin=Reply(self.text("distress_check_in")))
+        response = Response(replies)
         response.distress = tuple(k.value for k in kinds)
         response.alert_staff = True
         return response

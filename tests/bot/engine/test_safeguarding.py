@@ -173,6 +173,19 @@ async def test_a_concern_asks_first_and_talk_gives_the_helplines(
     assert button_labels(talk)[0] == t(survey, "button_resume")
 
 
+@pytest.mark.parametrize("typed", ["ik wil met iemand praten", "I want to talk to someone!"])
+async def test_typing_the_talk_button_is_the_same_as_tapping_it(
+    engine: SurveyEngine, database: Database, survey: Survey, typed: str
+) -> None:
+    chat = Chat(engine)
+    await at_holds_back(chat, survey)
+    response = await chat.text(typed)
+    assert response.alert_staff
+    assert response.replies[0].text.startswith(t(survey, "distress_alarm"))
+    assert response.replies[1].text == t(survey, "distress_paused")
+    assert await open_answers(database, "holds-back") == []  # a request, not an answer
+
+
 async def test_a_concern_and_go_on_carries_on_with_the_survey(
     engine: SurveyEngine, survey: Survey
 ) -> None:
