@@ -7,9 +7,8 @@ from pathlib import Path
 
 from bot.engine import SurveyEngine
 from bot.settings import Settings, model_dir
-from nlu.distress import DistressDetector
 from nlu.risk import RiskKind
-from nlu.service import Analyser, theme_service
+from nlu.service import Analyser, distress_detector, theme_service
 from privacy.identity import CallbackCodec, Pseudonymizer, load_or_create_secret
 from storage import Database
 from survey.config import ConfigError, Survey, load_survey
@@ -36,15 +35,16 @@ class Runtime:
 def build_analyser(survey: Survey, settings: Settings) -> Analyser:
     """The configured theme backend plus the distress check (may train the built-in model)."""
     nlu = survey.nlu
+    models = model_dir(settings, Path(nlu.model_dir))
     themes = theme_service(
         nlu.backend,
-        model_dir=model_dir(settings, Path(nlu.model_dir)),
+        model_dir=models,
         themes=survey.theme_ids,
         builtin_threshold=nlu.threshold,
         rasa_url=nlu.rasa.url,
         rasa_threshold=nlu.rasa.threshold,
     )
-    return Analyser(themes, DistressDetector.default(), nlu.timeout_seconds)
+    return Analyser(themes, distress_detector(models), nlu.timeout_seconds)
 
 
 def check_helplines(survey: Survey, where: object) -> None:

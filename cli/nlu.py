@@ -255,13 +255,13 @@ def predict(backend: Backend | None = BACKEND_OPTION) -> None:
     error on stderr with its number; the others are still answered, and the exit code
     is then 1.
     """
-    from nlu.distress import DistressDetector
+    from nlu.service import distress_detector
 
     settings = load_settings()
     configure_logging("WARNING")
     survey = load_config(settings)
     service = _service(survey, settings, _backend(survey, backend))
-    detector = DistressDetector.default()
+    detector = distress_detector(model_dir(settings, Path(survey.nlu.model_dir)))
     failed = 0
 
     async def classify_all() -> None:
@@ -431,7 +431,7 @@ def reclassify(
 ) -> None:
     """Classify stored answers that have no prediction yet (the NLU was down or slow)."""
     from bot.reclassify import Reclassifier
-    from nlu.distress import DistressDetector
+    from nlu.service import distress_detector
 
     settings = load_settings()
     configure_logging("WARNING")
@@ -439,7 +439,11 @@ def reclassify(
     service = _service(survey, settings, _backend(survey, backend))
     database = open_database(settings)
     reclassifier = Reclassifier(
-        database, service, DistressDetector.default(), stale=stale, batch=batch
+        database,
+        service,
+        distress_detector(model_dir(settings, Path(survey.nlu.model_dir))),
+        stale=stale,
+        batch=batch,
     )
 
     async def run() -> int:

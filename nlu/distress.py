@@ -61,6 +61,7 @@ __all__ = [
     "KINDS",
     "LANGUAGES",
     "NONE",
+    "RECIPE",
     "STYLES",
     "TAXONOMY_PATH",
     "TEST_PATH",
@@ -77,6 +78,7 @@ __all__ = [
     "load_examples",
     "load_labelled",
     "load_taxonomy",
+    "model_version",
     "pattern_hits",
     "pattern_kinds",
 ]
@@ -106,7 +108,7 @@ MODEL_PRECISION = 0.80
 ALARM_PRECISION = 0.95
 _THRESHOLDS = tuple(round(float(t), 2) for t in np.arange(0.10, 0.96, 0.025))
 _FOLDS = 3
-_RECIPE = "distress/tfidf-charwb2-5+words1-2/logreg-ovr-kinds+level/v4"
+RECIPE = "distress/tfidf-charwb2-5+words1-2/logreg-ovr-kinds+level/v4"
 
 
 # --------------------------------------------------------------------------- taxonomy
@@ -209,6 +211,12 @@ GUARDS = [
     # "dood moe", "dood op", "dood saai"
     r"\bdood (?:moe|op|saai|normaal|graag|simpel|stil|gewoon|serieus)\b",
     r"\bdoodmoe\b|\bdoodsaai\b|\bdoodop\b|\bdoodnormaal\b|\bmoordend\b|\bkiller\b",
+    # "ik schiet mezelf dood als ik dat liedje nog eens hoor": conditional hyperbole
+    r"\b(?:schiet|schieten|schoot) (?:me|mij|mezelf|mijn eigen) {gap}(?:dood|kapot|neer)"
+    r" {gap}(?:als|wanneer|indien|moest|if)\b",
+    # "zo veel gegeten, ik kan niet meer": full, not at the end of one's strength
+    r"\b(?:zo ?veel|te veel|zo vele|te vele|zovele) gegeten {gap6}(?:\. )?(?:ik )?kan {gap}"
+    r"niet {meer}\b",
     # "ik zie het niet zitten om alleen te gaan" (unless it goes on about living)
     r"\bzie {gap}{niet} (?:meer |zo |echt )?zit+e?n? (?:om|met|dat|als|bij|voor|in)\b"
     r"(?! {gap}(?:te )?(?:leven|bestaan))",
@@ -272,15 +280,19 @@ GUARDS = [
     # a bruise or a cut from sport, a fall or the kitchen
     r"\b(?:blauwe plek\w*|blauw oog|wonde|wond|schaafwonde|pijn|gesneden|snee|bruise)"
     r" {gap4}(?:van|door|bij|tijdens|aan|with|from) (?:de |het |een |mijn |the |a )?"
-    r"(?:hockey\w*|bal|val|vallen|training|match|wedstrijd|voetbal|fiets\w*|turn\w*|judo"
-    r"|sport|koken|blik\w*|papier|glas|scherven|bladzijde|doos|basket\w*|tackle|ball"
-    r"|game|practice|skate\w*|trampoline)\b",
+    r"(?:hockey\w*|bal|val|vallen|\w*training|\w*match|\w*wedstrijd|voetbal\w*|fiets\w*"
+    r"|turn\w*|judo|sport\w*|koken|blik\w*|papier|glas|scherven|bladzijde|doos|basket\w*"
+    r"|tackle|ball|game|practice|skate\w*|trampoline\w*|rugby\w*|handbal|dodgeball"
+    r"|volley\w*|paintball)\b",
     # "ik kon haar wel wurgen", "ik zou een moord doen voor een frietje"
     r"\b(?:kon|kan|zou|could) {gap}(?:hem|haar|ze|hen|hun|him|her) {gap}(?:wel )?{gap}"
     r"(?:wurgen|vermoorden|slaan|killen|doodmaken|afmaken|kill|strangle)\b",
     r"\b(?:een )?moord doen (?:voor|veur|vr)\b",
-    r"\b(?:geslagen|slaat|sloeg|slaan|gooit|gooide|gooien|hit|hits) {gap}(?:met|with) "
-    r"(?:een |het |de |a )?(?:kussen|kussens|sneeuwbal\w*|waterballon\w*|pillow|snowball)\b",
+    r"\b(?:geslagen|slaat|sloeg|slaan|gooit|gooide|gooien|hit|hits|tape|frappe|tapait)"
+    r" {gap}(?:met|me|with|avec) (?:een |het |de |a |un |une )?(?:kussen|kussens"
+    r"|sneeuwbal\w*|waterballon\w*|pillow|snowball|coussin|oreiller)\b",
+    # a kick under the table between siblings
+    r"\b(?:schopte|schopt|trapte|trapt|kicked|kicks) (?:me|mij) onder (?:de )?(?:tafel|table)\b",
     # horror films and games
     r"\b(?:film|films|serie|reeks|game|games|boek|movie|show)\b {gap6}(?:vermoord\w*|dood"
     r"|bloed|killer|moord\w*|killed|murder\w*)\b",
@@ -484,7 +496,7 @@ _rule(
     r"\b(?:al mijn|mijn|heb mijn|ik geef mijn|geef mijn) {gap}(?:spullen|kleren|dingen"
     r"|playstation|ps5|ps4|gsm|kat|hond|konijn|schoenen|sneakers|games|juwelen|collectie)"
     r" {gap3}(?:weggegeven|weg gegeven|weggeven|weg te geven|verdeeld|verdelen|gegeven aan"
-    r"|geven aan|aan mijn)\b(?! {gap}(?:omdat|want) {gap}(?:te klein|niet meer past|verhuis"
+    r"|geven aan|aan mijn)\b(?! {gap}(?:omdat|want) {gap3}(?:te klein|niet meer past|verhuis"
     r"|nieuwe))",
     r"\b(?:gave|giving|give) (?:away )?(?:all )?my (?:stuff|things|clothes|games)\b",
     r"\b(?:donne|donner|distribue) (?:toutes )?mes (?:affaires|choses)\b",
@@ -526,6 +538,9 @@ _rule(
     r" het been|probleem voor iedereen)\b",
     r"\b(?:tot|een) last (?:voor|van) (?:iedereen|mijn|jullie|hen)\b",
     r"\b(?:ben|zijn) (?:toch )?(?:maar|alleen maar|gewoon) een last\b",
+    r"\been blok aan {gap}been\b",
+    r"\bsta (?:toch )?(?:alleen maar|gewoon|maar) in de weg\b",
+    r"\bin (?:everyones|everybodys) way\b",
     jokeable=False,
 )
 _rule(
@@ -1164,7 +1179,8 @@ _rule(
     NE,
     ALARM,
     r"\bgeen eten (?:in huis|thuis|meer in huis|in de kast|in de frigo)\b",
-    r"\b(?:frigo|koelkast|kasten) {gap}(?:is |zijn )?(?:al )?{gap}leeg\b",
+    r"\b(?:frigo|koelkast|kasten) {gap}(?:is |zijn )?(?:al )?{gap}leeg\b(?! {gap}(?:dus|daarom"
+    r"|toen) {gap6}(?:boodschappen|winkel|supermarkt|delhaize|colruyt|aldi|lidl))",
     r"\b(?:er is|is er) {gap}(?:nooit|geen) {gap}eten\b",
     r"\b(?:krijg|krijgen|kreeg) {gap}geen eten\b",
     r"\bniks (?:te eten|om te eten) (?:in huis|thuis)\b",
@@ -1661,6 +1677,12 @@ def default_examples() -> list[Example]:
 # --------------------------------------------------------------------------- model
 
 
+def model_version(examples: Sequence[Example]) -> str:
+    """The version a model trained on these examples gets: the recipe and the data."""
+    digest = joblib.hash([RECIPE, [(e.text, e.kinds, e.level) for e in examples]])
+    return f"distress-{str(digest)[:12]}"
+
+
 def _model_text(text: str) -> str:
     """What the model reads: normalised, idioms replaced."""
     return _guarded(normalise(text))
@@ -1779,8 +1801,7 @@ class DistressDetector:
             thresholds = (0.5, 0.8)
         kinds = _Linear.fit(matrix, targets, C=_C)
         level = _Linear.fit(matrix[positive], alarm[positive].reshape(-1, 1).astype(int), C=_C)
-        digest = joblib.hash([_RECIPE, [(e.text, e.kinds, e.level) for e in examples]])
-        return cls(vectorizer, kinds, level, thresholds, f"distress-{str(digest)[:12]}")
+        return cls(vectorizer, kinds, level, thresholds, model_version(examples))
 
     def _scores(self, text: str) -> tuple[np.ndarray[Any, Any], float]:
         """Per-kind probabilities (RiskKind order) and the probability of alarm.

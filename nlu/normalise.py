@@ -85,6 +85,7 @@ _LEET_WORD = re.compile(r"(?<![\w@])[a-z][a-z0-9@]*[0-9@][a-z0-9@]*[a-z](?![\w@]
 _CLITICS = (
     (re.compile(r"(?<![a-z])'k e\b"), "ik heb"),  # West-Flemish "'k e" = ik heb
     (re.compile(r"(?<![a-z])'k\b"), "ik"),
+    (re.compile(r"\bk'e\b"), "ik heb"),  # West-Flemish "k'e gin" = ik heb geen
     (re.compile(r"\bk'(?=[a-z])"), "ik "),
     (re.compile(r"(?<![a-z])'t\b"), "het"),
     (re.compile(r"\bt'(?=[a-z])"), "het "),
@@ -114,9 +115,24 @@ _K_VERB = re.compile(
 )
 # Small spellings that depend on the word before: West-Flemish "'t es", "as 'k".
 _CONTEXT = (
-    (re.compile(r"\b(het|dat|wat|hij|zij|ze|er|dit|alles|leven|t) es\b"), r"\1 is"),
+    # "noar us", "eten in us": West-Flemish "huis" (English "us" elsewhere stays)
+    (re.compile(r"\b(naar|uit|van) us\b"), r"\1 huis"),
+    (
+        re.compile(r"\b(eten|niks|niets|er|hier|alleen|iemand|niemand|meer|is) in us\b"),
+        r"\1 in huis",
+    ),
+    (re.compile(r"\b(het|dat|wat|hij|zij|ze|er|dit|alles|leven|t|huis|thuis) es\b"), r"\1 is"),
     (re.compile(r"\bas (?=(?:ik|het|je|jij|ze|hij|we|dat|er|mijn|men)\b)"), "als "),
     (re.compile(r"\btis\b"), "het is"),
+    # West-Flemish first person: "'k zin" = ik ben, "'k hè" = ik heb, "'k zien" = ik
+    # zie, "'k en gin" = ik heb geen (not "'k en weet" = the old negation, which stays)
+    (re.compile(r"(?<!heb )(?<!had )\bik zin\b(?! (?:in|om|op)\b)"), "ik ben"),
+    (re.compile(r"\bik he\b"), "ik heb"),
+    # "eur eigen" = haar eigen (but "180 eur" stays euro)
+    (re.compile(r"\beur (?=(?:eigen|zelf|moeder|ma|vader|va|pa|lief|vriend|kamer)\b)"), "haar "),
+    (re.compile(r"\bik (zie|ga|doe)n (?=(?:het|dat|niet|geen|er|hier|mijn|me|mij)\b)"), r"ik \1 "),
+    (re.compile(r"\bik e (?=(?:geen|niks|niets|een|al|nog|honger|schrik|pijn)\b)"), "ik heb "),
+    (re.compile(r"\bik en (?=(?:geen|niks|niets|honger|schrik|pijn)\b)"), "ik heb "),
 )
 
 # Whole-word spellings mapped to one form, so one pattern covers them all.
@@ -164,10 +180,23 @@ TOKENS: dict[str, str] = {
     "sloapen": "slapen", "sloap": "slaap", "loatste": "laatste", "kier": "keer", "vele": "veel",
     "buutengesmeten": "buitengesmeten", "buten": "buiten", "buuten": "buiten", "buutn": "buiten",
     "durve": "durf", "ete": "eet", "eten": "eten", "ure": "uur", "joar": "jaar",
+    "moa": "ma", "moatje": "mama", "moarke": "mama", "vadder": "vader",
+    "eel": "heel", "eele": "hele", "eelen": "heel de", "den": "de", "olle": "alle",
+    "ollemoal": "allemaal", "moar": "maar", "tons": "dan", "wuk": "wat", "wien": "wie",
+    "smyt": "smijt", "smiet": "smijt", "smyten": "smijten", "smieten": "smijten",
+    "gesmete": "gesmeten", "oavend": "avond", "oavond": "avond", "vanoavend": "vanavond",
+    "vanoavond": "vanavond", "soavonds": "s avonds", "soavends": "s avonds",
+    "noacht": "nacht", "vannoacht": "vannacht", "snoachts": "s nachts", "weke": "week",
+    "kinders": "kinderen", "nievers": "nergens", "nieverans": "nergens", "nerges": "nergens",
+    "plekke": "plek", "plekske": "plekje", "bedde": "bed", "drienkt": "drinkt",
+    "drienken": "drinken", "zuupt": "zuipt", "zuupen": "zuipen", "sloapt": "slaapt",
+    "sloapn": "slapen", "gedoan": "gedaan", "gedocht": "gedacht", "gezeid": "gezegd",
+    "zeit": "zegt", "goe": "goed",
     # chat words
     "wlh": "wollah", "wallah": "wollah", "walla": "wollah", "sws": "sowieso",
     "plz": "pls", "plss": "pls", "please": "pls", "asb": "aub", "alsjeblieft": "aub",
     "alstublieft": "aub", "gister": "gisteren", "gistere": "gisteren", "morge": "morgen",
+    "omda": "omdat", "wnt": "want", "nimeer": "niet meer", "niemeer": "niet meer",
     # English
     "u": "you", "ur": "your", "wanna": "want to", "gonna": "going to", "finna": "going to",
     "tryna": "trying to", "gotta": "got to", "rn": "right now", "imma": "im going to",
@@ -178,6 +207,8 @@ TOKENS: dict[str, str] = {
     "chuis": "je suis", "jpeux": "je peux", "jai": "je ai", "jme": "je me",
     "jsp": "je sais pas", "jpp": "je en peux plus", "tkt": "tinquiete", "pk": "pourquoi",
     "pcq": "parce que", "ptdr": "mdr",
+    "jdors": "je dors", "jbois": "je bois", "jfume": "je fume", "jmange": "je mange",
+    "tjrs": "toujours", "bcp": "beaucoup",
 }  # fmt: skip
 
 # Common words a run-together message is split into ("ikwilnietmeer" -> "ik wil niet

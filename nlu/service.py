@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import json
 import os
+import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from nlu import builtin as builtin_module
 from nlu.builtin import BuiltinClassifier
 from nlu.classifier import NluUnavailable, Prediction, ThemeService
 from nlu.data import TRAIN_DIR, Example, load_dir, merge_examples
+from nlu.distress import DistressDetector, default_examples, model_version
 from nlu.insults import is_insult_to_bot
 from nlu.rasa import RasaClassifier
 from nlu.risk import Distress
@@ -32,6 +34,8 @@ from nlu.risk import Distress
 log = structlog.get_logger("jeugdstem.nlu")
 
 BUILTIN_MODEL = "builtin.joblib"
+# One file per sklearn version: a pickle from another version is not one to trust.
+DISTRESS_MODEL = f"distress-sklearn{sklearn.__version__}.joblib"
 
 
 class BuiltinService:
@@ -74,6 +78,38 @@ def _training_digest(examples: Sequence[Example], themes: Sequence[str], thresho
         ]
     ).encode("utf-8")
     return hashlib.sha256(payload).hexdigest()
+
+
+def distress_detector(model_dir: Path) -> DistressDetector:
+    """The shipped distress detector, saved in ``model_dir``; trained first if out of date.
+
+    Training takes seconds at every start otherwise. The saved model is used only when
+    its version (``nlu.distress.RECIPE`` and the training examples) is today's; the
+    patterns are code and run fresh either way.
+    """
+    examples = default_examples()
+    path = model_dir / DISTRESS_MODEL
+    if path.exists():
+        try:
+            saved = DistressDetector.load(path)
+            if saved.version == model_version(examples):
+                return saved
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            EOFError,
+            AttributeError,
+            pickle.PickleError,
+        ) as error:
+            log.warning("nlu.distress_model_unreadable", error=type(error).__name__)
+    model = DistressDetector.train(examples)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    # Written aside and renamed: two workers starting at once never read half a file.
+    partial = model_dir / f".{DISTRESS_MODEL}.{os.getpid()}"
+    model.save(partial)
+    os.replace(partial, path)
+    return model
 
 
 def builtin_classifier(

@@ -47,6 +47,7 @@ CLEAR = [
     ("suicide", ALARM, "je vais me jeter du pont ce soir"),
     ("suicide", CONCERN, "ik ben toch maar een last voor iedereen thuis"),
     ("suicide", CONCERN, "i wish i was never born"),
+    ("suicide", CONCERN, "'k zyn toch moar e blok an 't been veur mien oiders"),
     # overdose
     ("overdose", ALARM, "ik heb net een hele doos ibuprofen geslikt"),
     ("overdose", ALARM, "i swallowed all of my mom's pills"),
@@ -73,9 +74,11 @@ CLEAR = [
     # runaway
     ("runaway", ALARM, "mijn ma heeft me eruit gezet en ik heb geen plek om te slapen vannacht"),
     ("runaway", ALARM, "i got kicked out and i'm sleeping in the park"),
+    ("runaway", ALARM, "mien stiefma smyt mie buten, 'k en gin plekke veur vannoacht"),
     # neglect
     ("neglect", ALARM, "er is al dagen geen eten in huis"),
     ("neglect", ALARM, "mijn moeder komt al een week niet meer uit bed"),
+    ("neglect", ALARM, "k'en gin eten in us sinds vrijdag en mien oiders zyn wig"),
     # eating
     ("eating", ALARM, "ik steek na elke maaltijd mijn vinger in mijn keel"),
     ("eating", CONCERN, "ik tel alle calorieën en voel me schuldig na elke hap"),
@@ -128,6 +131,12 @@ HARD_NEGATIVES = [
     "mijn opa is gestorven, ik mis hem maar het gaat",
     "het lidgeld is te duur",
     "de bus rijdt niet meer na 19u",
+    # conditional hyperbole, pillow fights, sport bruises, a kick under the table
+    "ik schiet mezelf dood als ik dat liedje nog eens hoor",
+    "mien broere sloeg mie me e kussen 😂",
+    "ma soeur m'a tapé avec un coussin",
+    "ik heb blauwe plekken van de hockeymatch",
+    "mijn broer schopte me onder tafel, flauw",
 ]
 
 

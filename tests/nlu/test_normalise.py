@@ -20,6 +20,20 @@ from nlu.normalise import fold, normalise, plain, split_glued, variants
         ("m'n stiefpa zit aan me 's nachts", "mijn stiefpa zit aan me s nachts"),
         ("ge moet da nie doen", "je moet dat niet doen"),
         ("nie mi", "niet meer"),
+        # West-Flemish: h dropped, first-person forms, "us" for huis, mother, throwing
+        ("'k zien 't nie mi zitten", "ik zie het niet meer zitten"),
+        ("mijn moa drinkt eel den dag", "mijn ma drinkt heel de dag"),
+        ("k'en gin eten meer in uus", "ik heb geen eten meer in huis"),
+        ("'k hè gin plekke", "ik heb geen plek"),
+        ("k'e gin goesting", "ik heb geen goesting"),
+        ("'k zin moe", "ik ben moe"),
+        ("ze smyt me buten", "ze smijt me buiten"),
+        ("'t es ier nie te doen thuus", "het is hier niet te doen thuis"),
+        ("gin eten in us es", "geen eten in huis is"),
+        ("'k goan noar us vanoavond", "ik gaan naar huis vanavond"),
+        ("moar 'k weet nie wuk", "maar ik weet niet wat"),
+        ("tons sloapt ze nievers", "dan slaapt ze nergens"),
+        ("ze snydt eur eigen", "ze snydt haar eigen"),
         # chat slang
         ("kwil nie meer leve", "ik wil niet meer leve"),
         ("kheb gwn gin zin", "ik heb gewoon geen zin"),
@@ -42,6 +56,24 @@ from nlu.normalise import fold, normalise, plain, split_glued, variants
     ],
 )
 def test_normalise(raw: str, normalised: str) -> None:
+    assert normalise(raw) == normalised
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        # the West-Flemish rules need their context: standard Dutch and English stay
+        ("omdat ik zijn fiets nam", "omdat ik zijn fiets nam"),
+        ("daar heb ik zin in", "daar heb ik zin in"),
+        ("ik en een vriend", "ik en een vriend"),
+        ("'k en weet et nie", "ik en weet et niet"),
+        ("wat moet ik doen", "wat moet ik doen"),
+        ("he hits us", "he hits us"),
+        ("180 eur per jaar", "180 eur per jaar"),
+        ("i believe in us", "i believe in us"),
+    ],
+)
+def test_west_flemish_rules_leave_other_text_alone(raw: str, normalised: str) -> None:
     assert normalise(raw) == normalised
 
 

@@ -1,4 +1,4 @@
-"""The saved built-in model is kept until its data, themes, threshold or recipe change."""
+"""Saved models (built-in themes, distress) are kept until their data or recipe change."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+import nlu.distress
 from nlu import builtin
-from nlu.service import BUILTIN_MODEL, builtin_classifier
+from nlu.distress import DistressDetector
+from nlu.service import BUILTIN_MODEL, DISTRESS_MODEL, builtin_classifier, distress_detector
 from survey.config import Survey
 
 
@@ -25,3 +27,28 @@ def test_a_saved_model_is_reused_until_its_recipe_changes(
     retrained = builtin_classifier(tmp_path, themes, threshold)
     assert (tmp_path / BUILTIN_MODEL).stat().st_mtime_ns != saved, "kept a model of another recipe"
     assert retrained.version != first.version
+
+
+def test_the_distress_model_is_saved_and_used_again_until_its_data_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = distress_detector(tmp_path)
+    saved = tmp_path / DISTRESS_MODEL
+    assert saved.exists()
+    stamp = saved.stat().st_mtime_ns
+    again = distress_detector(tmp_path)
+    assert saved.stat().st_mtime_ns == stamp  # loaded, not trained again
+    assert again.version == first.version
+    for text in ("ik wil niet meer leven", "de bus rijdt nie meer na 8u"):
+        assert again.detect(text) == first.detect(text)
+
+    # Other training data (or another RECIPE) is another version: trained afresh.
+    monkeypatch.setattr(nlu.distress, "RECIPE", nlu.distress.RECIPE + "-changed")
+    changed = distress_detector(tmp_path)
+    assert changed.version != first.version
+    assert DistressDetector.load(saved).version == changed.version
+
+
+def test_an_unreadable_distress_model_is_trained_again(tmp_path: Path) -> None:
+    (tmp_path / DISTRESS_MODEL).write_bytes(b"not a model")
+    assert distress_detector(tmp_path).detect("ik wil niet meer leven")
