@@ -1369,6 +1369,8 @@ _rule(
     r"\bhelp (?:me|mij) (?:aub|pls|alsjeblieft|please)\b",
     r"\b(?:help|hulp) {gap}(?:nu|snel|dringend|asap|now|vite)\b",
     r"\bhelp help\b|\bsos\b|\bau secours\b|\baidez moi\b|\bcall 112\b|\bbel 112\b",
+    # A message that is only a cry for help: too short for the model, never to be missed.
+    r"^(?:help|hulp)(?: (?:me|mij|pls|aub))?(?: \.)?$",
     r"\bweet (?:echt )?niet meer wat ik moet doen\b",
     r"\byardım edin\b|\bпомогите\b|\bдопоможіть\b|\bpomocy\b|\bajutor\b|\bساعدوني\b|\bعاونوني\b",
 )
@@ -1683,6 +1685,10 @@ def model_version(examples: Sequence[Example]) -> str:
     return f"distress-{str(digest)[:12]}"
 
 
+_MODEL_MIN_WORDS = 3
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+
 def _model_text(text: str) -> str:
     """What the model reads: normalised, idioms replaced."""
     return _guarded(normalise(text))
@@ -1833,6 +1839,11 @@ class DistressDetector:
         return tuple(kind.value for kind in self._model_verdict(text)[0])
 
     def _model_verdict(self, text: str) -> tuple[tuple[RiskKind, ...], DistressLevel | None]:
+        if len(_LETTER_WORD.findall(normalise(text))) < _MODEL_MIN_WORDS:
+            # Too little for character n-grams to go on: "ik ben 13", typed at the age
+            # question, once got "Gaat het met je?". Short distress ("ik wil dood",
+            # "help me") is the patterns' job.
+            return (), None
         row, alarm = self._scores(text)
         top = float(row.max())
         # Laughter halves the evidence: a joke needs the alarm threshold to count.

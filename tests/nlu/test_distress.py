@@ -217,6 +217,21 @@ def test_hard_negatives_stay_negative(detector: DistressDetector, text: str) -> 
 
 
 @pytest.mark.parametrize(
+    "text", [f"ik ben {n}" for n in range(12, 27)] + ["15 jaar", "ik ben", "ja", "oké", "ok 👍"]
+)
+def test_an_age_or_a_word_is_too_little_for_the_model(
+    detector: DistressDetector, text: str
+) -> None:
+    """Typed at the age question, "ik ben 13" once got "Gaat het met je?" from the model."""
+    assert detector.detect(text) == Distress()
+
+
+def test_short_distress_is_still_caught_by_the_patterns(detector: DistressDetector) -> None:
+    for text in ("ik wil dood", "help me", "kendimi öldürmek istiyorum"):
+        assert detector.detect(text).by_patterns, text
+
+
+@pytest.mark.parametrize(
     "text", ["mijn vader is streng", "mijn broer pakt altijd mijn oplader", "mijn ma roept"]
 )
 def test_everyday_family_talk_is_never_alarm(detector: DistressDetector, text: str) -> None:
