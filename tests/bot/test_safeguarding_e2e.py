@@ -558,9 +558,9 @@ async def test_at_night_closed_lines_say_when_they_open(
             survey.text("distress_not_your_fault", "nl"),
             "• Tele-Onthaal: bel 106 of chat op tele-onthaal.be",
             "• 1712: bel gratis 1712 over geweld, misbruik of kindermishandeling"
-            " (ook chat op 1712.be) (nu gesloten; open werkdagen 9–17u)",
-            "• Awel: bel 102 of chat op awel.be (gratis, anoniem) (nu gesloten; open ma–za 16–22u)",
-            "• Écoute-Enfants: bel 103 (in het Frans) (nu gesloten; open elke dag 10–24u)",
+            " (ook chat op 1712.be) – nu gesloten, open werkdagen 9–17u",
+            "• Awel: bel 102 of chat op awel.be (gratis, anoniem) – nu gesloten, open ma–za 16–22u",
+            "• Écoute-Enfants: bel 103 (in het Frans) – nu gesloten, open elke dag 10–24u",
             "• 112: in nood of gevaar: bel 112",
             "• 101: politie: bel 101",
         ]
@@ -584,7 +584,7 @@ async def test_on_a_weekday_morning_1712_comes_first_for_abuse(
             "• 1712: bel gratis 1712 over geweld, misbruik of kindermishandeling"
             " (ook chat op 1712.be)",
             "• Tele-Onthaal: bel 106 of chat op tele-onthaal.be",
-            "• Awel: bel 102 of chat op awel.be (gratis, anoniem) (nu gesloten; open ma–za 16–22u)",
+            "• Awel: bel 102 of chat op awel.be (gratis, anoniem) – nu gesloten, open ma–za 16–22u",
             "• Écoute-Enfants: bel 103 (in het Frans)",
             "• 112: in nood of gevaar: bel 112",
             "• 101: politie: bel 101",
