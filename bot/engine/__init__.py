@@ -20,9 +20,11 @@ Where to look:
   ``check:<id>``, ``pick:<id>``, ``opt_in``, ``done``) and what comes next.
 - ``buttons``: the kinds of button (``ButtonKind``) and their signed data.
 - ``prompts``: the texts and keyboards of every step; typed text read back as a button.
+- ``safeguarding``: the two distress tiers (alarm, concern) and the helpline reply.
 - ``turn``: ``SurveyEngine`` and the ``Turn`` that handles one event.
 
-The conversation (states are step kinds; a state's name is its stored form):
+The conversation (states are step kinds; a state's name is its stored form; AgeCheck
+and CheckIn are a message with buttons on the same step, Paused a flag on it):
 
 ```mermaid
 stateDiagram-v2
@@ -36,8 +38,13 @@ stateDiagram-v2
     check --> pick: Niet helemaal
     q --> pick: open answer, unsure
     pick --> q: Klaar (next question)
-    q --> [*]: age under minimum (everything erased)
-    q --> Paused: /stop
+    q --> AgeCheck: age under minimum
+    AgeCheck --> [*]: Ja, dat klopt (everything erased)
+    AgeCheck --> q: Nee, foutje
+    q --> Paused: /stop, or an alarm (helplines first)
+    q --> CheckIn: a concern
+    CheckIn --> Paused: Ik wil met iemand praten (helplines)
+    CheckIn --> q: Het gaat wel, verder
     Paused --> q: /start or Verder doen
     q --> opt_in: last question answered
     opt_in --> done: Ja / Nee
