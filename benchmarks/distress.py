@@ -29,10 +29,11 @@ import json
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.tables import share, table
 from nlu.data import DATA_DIR
 from nlu.distress import DATA_DIR as DISTRESS_DIR
 from nlu.distress import (
@@ -86,28 +87,6 @@ def load_blind(path: Path, group_key: str) -> list[BlindLine]:
             )
         )
     return lines
-
-
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """Print a plain text table: first column left-aligned, the others right-aligned."""
-    body = [list(row) for row in rows]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *body, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        first, *rest = (str(cell) for cell in cells)
-        parts = [first.ljust(widths[0])]
-        parts += [cell.rjust(width) for cell, width in zip(rest, widths[1:], strict=True)]
-        return "  ".join(parts).rstrip()
-
-    print(line(headers))
-    print("  ".join("-" * width for width in widths))
-    for row in body:
-        print(line(row))
-
-
-def share(part: int, whole: int) -> str:
-    """``part / whole`` to three decimals; "-" when there is nothing to divide."""
-    return f"{part / whole:.3f}" if whole else "-"
 
 
 def breakdown(

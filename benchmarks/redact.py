@@ -30,12 +30,12 @@ import re
 import statistics
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from benchmarks.tables import share, table
+from nlu.data import TEST_DIR, TRAIN_DIR, barrier_answers
 from privacy.labelled import KIND_OF, PLACEHOLDER, pii_spans
 from privacy.redact import PLACEHOLDERS, redact
 from tests.support.paths import REPO
@@ -147,28 +147,6 @@ def measure(rows: Iterable[dict[str, object]]) -> Figures:
     return figures
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """Print a plain text table: first column left-aligned, the others right-aligned."""
-    body = [list(row) for row in rows]
-    widths = [max(len(cell) for cell in column) for column in zip(headers, *body, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        first, *rest = cells
-        parts = [first.ljust(widths[0])]
-        parts += [cell.rjust(width) for cell, width in zip(rest, widths[1:], strict=True)]
-        return "  ".join(parts).rstrip()
-
-    print(line(headers))
-    print("  ".join("-" * width for width in widths))
-    for row in body:
-        print(line(row))
-
-
-def share(part: int, whole: int) -> str:
-    """``part / whole`` to three decimals; "-" when there is nothing to divide."""
-    return f"{part / whole:.3f}" if whole else "-"
-
-
 def report_blind() -> None:
     """The blind set: figures only, never its texts (so nobody tunes the rules on them)."""
     figures = measure(load_rows(BLIND))
@@ -248,19 +226,6 @@ def report_blind() -> None:
     )
 
 
-def barrier_answers() -> list[str]:
-    """Every example answer of the barrier-theme data: PII-free by construction."""
-    texts = []
-    for path in sorted((REPO / "nlu" / "data").glob("*/*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for item in data.get("nlu", []):
-            for line in str(item.get("examples", "")).splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    texts.append(line[2:])
-    return texts
-
-
 def main() -> None:
     report_blind()
     print("\n\n# HELD-OUT labelled set (privacy/data/pii/test.jsonl; written with the rules)")
@@ -268,7 +233,8 @@ def main() -> None:
     rows = load_rows(LABELLED)
     figures = measure(rows)
     total, caught, clean = figures.total, figures.caught, figures.clean
-    answers = barrier_answers()
+    # Every example answer of the barrier-theme data: PII-free by construction.
+    answers = barrier_answers(TRAIN_DIR) + barrier_answers(TEST_DIR)
     answers_changed = sum(redact(text) != text for text in answers)
 
     texts = [str(row["text"]) for row in rows]

@@ -135,6 +135,13 @@ def load_dir(folder: Path, known_themes: Iterable[str]) -> list[Example]:
     return [example for path in files for example in load_file(path, known)]
 
 
+def barrier_answers(folder: Path) -> list[str]:
+    """The answer texts in a folder of barrier-theme files, whatever their themes."""
+    files = sorted(folder.glob("*.yml"))
+    intents = {part for path in files for part in path.stem.split("+")}
+    return [example.text for path in files for example in load_file(path, intents)]
+
+
 def intent_of(themes: Iterable[str]) -> str:
     """('cost', 'transport') -> 'cost+transport'; () -> 'noise'."""
     ordered = sorted(set(themes))

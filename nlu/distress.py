@@ -52,7 +52,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
-from nlu.data import load_file
+from nlu.data import barrier_answers
 from nlu.normalise import fold, normalise, plain, variants
 from nlu.risk import Distress, DistressLevel, RiskKind, by_urgency
 
@@ -1653,13 +1653,6 @@ def _styles(
 def load_examples(path: Path) -> list[tuple[str, str]]:
     """(text, most urgent kind or 'none') pairs: the short form of ``load_labelled``."""
     return [(e.text, e.kinds[0].value if e.kinds else NONE) for e in load_labelled(path)]
-
-
-def barrier_answers(folder: Path) -> list[str]:
-    """The answers in a folder of barrier-theme training files (Rasa NLU YAML)."""
-    files = sorted(folder.glob("*.yml"))
-    intents = {part for path in files for part in path.stem.split("+")}
-    return [example.text for path in files for example in load_file(path, intents)]
 
 
 def default_examples() -> list[Example]:

@@ -11,10 +11,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nlu.data import TEST_DIR, TRAIN_DIR, barrier_answers
 from privacy import redact as redact_module
 from privacy.labelled import KIND_OF, PLACEHOLDER, pii_spans
 from privacy.redact import PLACEHOLDERS, Redaction, redact, redact_details
@@ -620,24 +620,10 @@ def test_dates_times_prices_postcodes_and_scores_stay(text: str) -> None:
 
 # --------------------------------------------------------------------------- barrier answers
 
-NLU_DATA = Path(redact_module.__file__).parents[1] / "nlu" / "data"
-
-
-def _barrier_answers() -> list[str]:
-    """Every example answer of the theme data under nlu/data: PII-free by construction."""
-    texts = []
-    for path in sorted(NLU_DATA.glob("*/*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for item in data.get("nlu", []):
-            for line in str(item.get("examples", "")).splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    texts.append(line[2:])
-    return texts
-
 
 def test_the_barrier_answers_stay_unchanged() -> None:
-    answers = _barrier_answers()
+    # Every example answer of the barrier-theme data: PII-free by construction.
+    answers = barrier_answers(TRAIN_DIR) + barrier_answers(TEST_DIR)
     assert len(answers) > 1000
     changed = [text for text in answers if redact(text) != text]
     assert changed == []
