@@ -1802,14 +1802,16 @@ class DistressDetector:
         level = _Linear.fit(matrix[positive], alarm[positive].reshape(-1, 1).astype(int), C=_C)
         return cls(vectorizer, kinds, level, thresholds, model_version(examples))
 
-    def _scores(self, text: str) -> tuple[np.ndarray[Any, Any], float]:
+    def _scores(self, normalised: str) -> tuple[np.ndarray[Any, Any], float]:
         """Per-kind probabilities (RiskKind order) and the probability of alarm.
+
+        ``normalised`` is ``normalise(text)``, made once per message by the caller.
 
         The TF-IDF vector is built by hand (sublinear tf, idf, l2 norm, as the fitted
         vectorizer does): sklearn's ``transform`` costs ten times more for one message.
         """
         counts: dict[int, int] = {}
-        for feature in _features(_model_text(text)):
+        for feature in _features(_guarded(normalised)):
             index = self._vocabulary.get(feature)
             if index is not None:
                 counts[index] = counts.get(index, 0) + 1
@@ -1825,22 +1827,23 @@ class DistressDetector:
 
     def probability(self, text: str) -> float:
         """The model's probability that the message shows distress (its likeliest kind)."""
-        return float(self._scores(text)[0].max())
+        return float(self._scores(normalise(text))[0].max())
 
     def model_kinds(self, text: str) -> tuple[str, ...]:
         """The kinds the model finds at its concern threshold, most urgent first, else ()."""
         return tuple(kind.value for kind in self._model_verdict(text)[0])
 
     def _model_verdict(self, text: str) -> tuple[tuple[RiskKind, ...], DistressLevel | None]:
-        if len(_LETTER_WORD.findall(normalise(text))) < _MODEL_MIN_WORDS:
+        normalised = normalise(text)
+        if len(_LETTER_WORD.findall(normalised)) < _MODEL_MIN_WORDS:
             # Too little for character n-grams to go on: "ik ben 13", typed at the age
             # question, once got "Gaat het met je?". Short distress ("ik wil dood",
             # "help me") is the patterns' job.
             return (), None
-        row, alarm = self._scores(text)
+        row, alarm = self._scores(normalised)
         top = float(row.max())
         # Laughter halves the evidence: a joke needs the alarm threshold to count.
-        needed = self.alarm_threshold if _LAUGHTER.search(normalise(text)) else self.threshold
+        needed = self.alarm_threshold if _LAUGHTER.search(normalised) else self.threshold
         if top < needed:
             return (), None
         kinds = {
