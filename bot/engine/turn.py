@@ -201,9 +201,7 @@ class Turn:
         The answer itself is stored as usual (and flagged); only the next question waits:
         nothing cheerful comes after a message like this until the young person says so.
         """
-        active = self.active and self.conversation is not None
-        if active and self.conversation is not None:
-            self.conversation.paused = True
+        active = self.pause_questions()
         response.distress = tuple(kind.value for kind in distress.kinds)
         response.distress_level = distress.level
         # Worry about a friend gets advice on helping, not "are you okay?".
@@ -217,6 +215,13 @@ class Turn:
                 # Before consent nothing is asked yet: the welcome may follow the kind word.
                 replies += response.replies
         response.replies = replies
+
+    def pause_questions(self) -> bool:
+        """Pause the survey if one is going on; False when there is none (before consent, done)."""
+        if not self.active or self.conversation is None:
+            return False
+        self.conversation.paused = True
+        return True
 
     def helpline_reply(self, kinds: tuple[RiskKind, ...], *, foreign: bool = False) -> Reply:
         """The helplines for these kinds, in the participant's language, as of now."""
@@ -796,9 +801,7 @@ class Turn:
     def talk(self, kinds: tuple[RiskKind, ...]) -> Response:
         """Someone asks to talk to a person: helplines, the questions wait, staff are told."""
         replies = [self.helpline_reply(kinds)]
-        active = self.active and self.conversation is not None
-        if active and self.conversation is not None:
-            self.conversation.paused = True
+        active = self.pause_questions()
         replies.append(self.engine.safeguarding.after_alarm(self.language, active=active))
         response = Response(replies)
         response.distress = tuple(k.value for k in kinds)
