@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 # Re-install when the dependencies or their pins change.
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup setup-rasa chat run test lint typecheck pytest audit bench clean
+.PHONY: setup setup-rasa chat run test lint typecheck pytest audit bench perf clean
 
 setup: $(STAMP)
 
@@ -43,7 +43,8 @@ pytest: setup setup-rasa
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-faketime.sh
-	$(BIN)/pytest
+	# --durations: the slowest tests in every log, to keep the suite's time in view.
+	$(BIN)/pytest --durations=20
 
 test: lint typecheck pytest
 
@@ -62,6 +63,15 @@ bench: setup setup-rasa
 	$(BIN)/python -m benchmarks.engine
 	$(BIN)/python -m benchmarks.conversation
 	$(BIN)/python -m benchmarks.nlu
+
+# A short performance run for every CI log: figures printed, never asserted (these
+# machines are shared and noisy; docs/performance.md has the full runs and targets).
+perf: setup
+	bash scripts/ensure-postgres.sh
+	$(BIN)/python -m benchmarks.startup --runs 3
+	$(BIN)/python -m benchmarks.conversation --participants 200 --rate 0 --duration 10
+	$(BIN)/python -m benchmarks.conversation --participants 200 --rate 0 --duration 10 \
+		--database postgresql
 
 clean:
 	rm -rf $(VENV) .venv-rasa .venv-audit models .pytest_cache .mypy_cache .ruff_cache *.egg-info

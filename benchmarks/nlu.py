@@ -1,10 +1,16 @@
-"""Barrier-theme classifiers on the held-out split (nlu/data/test), side by side.
+"""Barrier-theme classifiers on the blind set, then on the held-out split, side by side.
 
     python -m benchmarks.nlu                # builtin, keyword and both Rasa pipelines (~10 min)
     python -m benchmarks.nlu --no-rasa      # builtin and keyword rows only (about a minute)
+    python -m benchmarks.nlu --blind-only   # only the blind set (seconds)
     python -m benchmarks.nlu --calibration  # also compare calibration recipes (minutes)
 
 It prints:
+- first, the built-in classifier as the bot runs it, on the blind set
+  (nlu/data/blind/themes.jsonl: answers written from config.yml's theme
+  descriptions alone, by hands that never saw the training data or the code;
+  frozen, never trained or tuned on): macro-F1, micro-F1, top-3 recall, exact
+  match per style, F1 per theme, and the p50/p99 of one ``predict`` beside them;
 - 5-fold cross-validation of the built-in recipe on the training split: the
   macro-F1 of each threshold (the best one is used below) and how calibrated
   the out-of-fold probabilities are (Brier score, expected calibration error,
@@ -32,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import socket
 import statistics
 import subprocess
@@ -53,10 +60,11 @@ from sklearn.model_selection import KFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from benchmarks.tables import share, table
 from nlu.builtin import BuiltinClassifier, build_pipeline
 from nlu.classifier import Classifier, Prediction
 from nlu.data import TEST_DIR, TRAIN_DIR, Example, load_dir
-from nlu.evaluation import ThemeScore, evaluate
+from nlu.evaluation import ThemeScore, evaluate, load_labelled
 from nlu.keywords import KeywordClassifier
 from nlu.rasa import (
     RasaClassifier,
@@ -175,6 +183,52 @@ def print_per_theme(row: Row) -> None:
                 f"| {score.theme} | {score.precision:.2f} | {score.recall:.2f} "
                 f"| {score.f1:.2f} | {score.support} |"
             )
+
+
+# --- the blind set ---------------------------------------------------------------------
+
+BLIND_PATH = REPO / "nlu" / "data" / "blind" / "themes.jsonl"
+
+
+def blind_report(model: BuiltinClassifier, themes: Sequence[str]) -> None:
+    """Quality and speed of the shipped model on the blind set; figures only, no texts."""
+    if not BLIND_PATH.exists():
+        print(f"blind set: {BLIND_PATH} is missing")
+        return
+    examples = load_labelled(BLIND_PATH, themes)
+    lines = [json.loads(line) for line in BLIND_PATH.read_text("utf-8").splitlines() if line]
+    styles = [str(line.get("style", "?")) for line in lines]
+    texts = [e.text for e in examples]
+    predictions = model.predict_many(texts)  # once, so the timing below is warm
+    timings = []
+    for text in texts:
+        started = time.perf_counter()
+        model.predict(text)
+        timings.append(time.perf_counter() - started)
+    report = evaluate(examples, predictions, themes)
+    ordered = sorted(timings)
+    print(f"blind set ({BLIND_PATH.relative_to(REPO)}): {len(examples)} answers, built-in model")
+    print(
+        f"  macro-F1 {report.macro_f1:.3f}, micro-F1 {report.micro_f1:.3f}, "
+        f"top-3 recall {report.top3_recall:.3f}; predict p50 "
+        f"{statistics.median(ordered) * 1000:.2f} ms, p99 "
+        f"{ordered[int(len(ordered) * 0.99)] * 1000:.2f} ms"
+    )
+    exact: dict[str, list[bool]] = {}
+    for style, example, prediction in zip(styles, examples, predictions, strict=True):
+        exact.setdefault(style, []).append(set(example.themes) == set(prediction.themes))
+    table(
+        ["style", "answers", "exact match"],
+        [[style, str(len(hits)), share(sum(hits), len(hits))] for style, hits in exact.items()],
+    )
+    table(
+        ["theme", "precision", "recall", "F1", "answers"],
+        [
+            [s.theme, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support)]
+            for s in report.per_theme
+            if s.support
+        ],
+    )
 
 
 # --- cross-validation on the training split ---------------------------------------------
@@ -318,11 +372,17 @@ def main() -> None:
         "--calibration", action="store_true", help="also cross-validate other recipes"
     )
     parser.add_argument("--no-rasa", action="store_true", help="skip the two Rasa pipelines")
+    parser.add_argument("--blind-only", action="store_true", help="only the blind set")
     args = parser.parse_args()
 
     survey = load_survey(REPO / "config.yml")
     themes = survey.theme_ids
     train = load_dir(TRAIN_DIR, themes)
+    shipped_model = BuiltinClassifier.train(train, themes, threshold=survey.nlu.threshold)
+    blind_report(shipped_model, themes)
+    if args.blind_only:
+        return
+    print()
     test = load_dir(TEST_DIR, themes)
     labels = sorted({t for e in train for t in e.themes})
     print(f"training examples {len(train)}, held-out examples {len(test)}")

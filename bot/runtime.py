@@ -63,9 +63,14 @@ def check_helplines(survey: Survey, where: object) -> None:
             )
 
 
-def build_runtime(settings: Settings, database: Database | None = None) -> Runtime:
-    """Load and check the survey, open the database and build the engine (raises ConfigError)."""
-    survey = load_survey(settings.jeugdstem_config)
+def build_runtime(
+    settings: Settings, database: Database | None = None, survey: Survey | None = None
+) -> Runtime:
+    """Load (unless given) and check the survey, open the database and build the engine.
+
+    Raises ConfigError for a survey that cannot run.
+    """
+    survey = survey or load_survey(settings.jeugdstem_config)
     check_helplines(survey, settings.jeugdstem_config)
     configured = settings.jeugdstem_secret.get_secret_value() if settings.jeugdstem_secret else None
     secret = load_or_create_secret(configured, settings.database_url)

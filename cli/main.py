@@ -53,10 +53,10 @@ def _runtime(settings: Settings) -> Runtime:
     from bot.runtime import build_runtime  # the engine and NLU: only `run` and `chat` need them
 
     configure_logging(settings.jeugdstem_log_level)
-    load_config(settings)  # reports config.yml's problems before anything else starts
+    survey = load_config(settings)  # reports config.yml's problems before anything else starts
     database = open_database(settings)
     try:
-        return build_runtime(settings, database)
+        return build_runtime(settings, database, survey)
     except (ConfigError, TrainingDataError, ValueError) as error:
         database.dispose()
         fail_config(error)

@@ -1,4 +1,4 @@
-"""The built-in classifier: scikit-learn, in process, trained in seconds.
+"""The built-in classifier: trained by scikit-learn in seconds, run in process by numpy.
 
 Character n-grams (within word boundaries) carry dialect and typos: "gin geld",
 "geen geld" and "gn geld" share most of them. Word n-grams add the phrases.
@@ -25,13 +25,12 @@ default ``lbfgs``, solved more exactly and much faster here, with one BLAS
 thread (more threads cost CPU for no gain and are far slower when other work
 shares the machine).
 
-Prediction speed. ``OneVsRestClassifier.predict_proba`` asks each of the
-regressions in turn, and each one re-validates its input: most of a
-prediction's time. So after fitting, the regressions' own coefficients are
-stacked into one matrix, and a prediction is the features (scikit-learn's
-vectorisers) times that matrix, through the logistic function: exactly what
-each ``LogisticRegression.predict_proba`` computes (a test checks that the two
-agree). The fitted pipeline is kept and saved as it is.
+Prediction. scikit-learn fits the pipeline; the bot then predicts with the
+fitted coefficients stacked into one float32 matrix (``nlu.linear``): one
+message's features by hand, times that matrix, through the logistic function.
+That is what ``OneVsRestClassifier.predict_proba`` computes (a test checks
+they agree), about ten times faster for one message, and the bot never
+imports scikit-learn. Only the matrix, the vocabularies and the idf are saved.
 
 Figures (held-out scores, calibration, threshold sweep, speed): docs/nlu.md.
 """
@@ -42,38 +41,43 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
 import numpy as np
-from scipy.special import expit  # type: ignore[import-untyped]
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import MultiLabelBinarizer
-from threadpoolctl import threadpool_limits
 
 from nlu.classifier import Prediction
 from nlu.data import Example
+from nlu.linear import TfidfLinear, load_model, save_model
+from nlu.ngrams import WORD_TOKEN, char_wb_ngrams, strip_accents, word_ngrams
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 # Bump when the features or the model change: a saved model from another recipe is retrained,
 # and the stored model version changes with it.
-RECIPE = "tfidf-char2-5+word1-2/logreg-newtoncg-balanced-c30/v2"
+RECIPE = "tfidf-char2-5+word1-2/logreg-newtoncg-balanced-c30/v3-float32"
 
 # Inverse regularisation strength of every per-theme regression (see the module docstring).
 C = 30.0
+CHARS = (2, 5)  # character n-gram lengths, inside words
+WORDS = (1, 2)  # word n-gram lengths
 
 
 def build_pipeline() -> Pipeline:
     """The unfitted recipe: features, then one logistic regression per theme."""
+    # scikit-learn only trains: the running bot predicts without importing it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
     features = FeatureUnion(
         [
             (
                 "chars",
                 TfidfVectorizer(
                     analyzer="char_wb",
-                    ngram_range=(2, 5),
+                    ngram_range=CHARS,
                     sublinear_tf=True,
                     strip_accents="unicode",
                     min_df=1,
@@ -83,8 +87,8 @@ def build_pipeline() -> Pipeline:
                 "words",
                 TfidfVectorizer(
                     analyzer="word",
-                    ngram_range=(1, 2),
-                    token_pattern=r"(?u)\b\w+\b",
+                    ngram_range=WORDS,
+                    token_pattern=WORD_TOKEN.pattern,
                     sublinear_tf=True,
                     strip_accents="unicode",
                 ),
@@ -97,44 +101,58 @@ def build_pipeline() -> Pipeline:
     return Pipeline([("features", features), ("themes", OneVsRestClassifier(per_theme))])
 
 
-def _stacked(pipeline: Pipeline) -> tuple[Any, Any] | None:
-    """The per-theme coefficients as one (features x labels) matrix, and the intercepts.
+def features(text: str) -> tuple[list[str], list[str]]:
+    """The pipeline's two feature blocks for one text: character and word n-grams."""
+    folded = strip_accents(text.lower())
+    return char_wb_ngrams(folded, *CHARS), word_ngrams(WORD_TOKEN.findall(folded), *WORDS)
 
-    None when an estimator is not a fitted logistic regression (a label that every
-    or no example carries gets a constant predictor): then the pipeline predicts.
+
+def linear_model(pipeline: Pipeline) -> TfidfLinear:
+    """The fitted pipeline as one weight matrix (features x labels) and intercepts.
+
+    A label that every or no example carries gets scikit-learn's constant predictor,
+    not a regression: its column is zeros, and its bias gives the constant.
     """
-    estimators = getattr(pipeline.named_steps["themes"], "estimators_", [])
-    if not estimators or not all(isinstance(e, LogisticRegression) for e in estimators):
-        return None
-    weights = np.vstack([e.coef_ for e in estimators]).T
-    intercepts = np.array([e.intercept_[0] for e in estimators])
-    return weights, intercepts
+    union = pipeline.named_steps["features"]
+    vectorizers = [vectorizer for _, vectorizer in union.transformer_list]
+    width = sum(len(v.vocabulary_) for v in vectorizers)
+    columns, biases = [], []
+    for estimator in pipeline.named_steps["themes"].estimators_:
+        if hasattr(estimator, "coef_"):
+            columns.append(np.asarray(estimator.coef_[0]))
+            biases.append(float(estimator.intercept_[0]))
+        else:
+            constant = float(estimator.predict_proba(np.zeros((1, width)))[0, 1])
+            columns.append(np.zeros(width))
+            biases.append(40.0 if constant >= 0.5 else -40.0)
+    return TfidfLinear.from_fitted(vectorizers, np.vstack(columns).T, biases)
 
 
 class BuiltinClassifier:
-    """Multi-label theme classifier; ``predict`` is a few milliseconds, no server needed."""
+    """Multi-label theme classifier; ``predict`` is well under a millisecond, no server needed."""
 
     def __init__(
         self,
-        pipeline: Pipeline,
+        model: TfidfLinear,
         labels: Sequence[str],
         themes: Sequence[str],
         version: str,
         threshold: float,
     ) -> None:
-        self._pipeline = pipeline
+        self._model = model
         self._labels = list(labels)
         self._themes = list(themes)
         self.version = version
         self.threshold = threshold
-        self._features: Any = pipeline.named_steps["features"]
-        self._linear = _stacked(pipeline)
 
     @classmethod
     def train(
         cls, examples: Sequence[Example], themes: Sequence[str], threshold: float = 0.35
     ) -> BuiltinClassifier:
         """Fit on labelled examples; themes with no example always score 0."""
+        from sklearn.preprocessing import MultiLabelBinarizer
+        from threadpoolctl import threadpool_limits
+
         binarizer = MultiLabelBinarizer(classes=sorted({t for e in examples for t in e.themes}))
         targets = binarizer.fit_transform([e.themes for e in examples])
         pipeline = build_pipeline()
@@ -145,19 +163,22 @@ class BuiltinClassifier:
         digest = hashlib.sha256(
             json.dumps([RECIPE, [(e.text, e.themes) for e in examples]]).encode("utf-8")
         ).hexdigest()
-        return cls(pipeline, list(binarizer.classes_), themes, f"builtin-{digest[:12]}", threshold)
+        return cls(
+            linear_model(pipeline),
+            list(binarizer.classes_),
+            themes,
+            f"builtin-{digest[:12]}",
+            threshold,
+        )
 
     def predict(self, text: str) -> Prediction:
         """Themes above the threshold, and a score for every configured theme."""
-        return self.predict_many([text])[0]
+        return self._prediction(self._model.probabilities(features(text)))
 
     def probabilities(self, texts: Sequence[str]) -> Any:
         """The raw (texts x labels) probability matrix, columns in ``labels`` order."""
-        if self._linear is None:
-            return np.asarray(self._pipeline.predict_proba(list(texts)))
-        weights, intercepts = self._linear
-        features = self._features.transform(list(texts))
-        return expit(np.asarray(features @ weights) + intercepts)
+        rows = [self._model.probabilities(features(text)) for text in texts]
+        return np.vstack(rows) if rows else np.empty((0, len(self._labels)), dtype=np.float32)
 
     @property
     def labels(self) -> list[str]:
@@ -165,43 +186,41 @@ class BuiltinClassifier:
         return list(self._labels)
 
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
-        """Batch prediction (much faster per text than one at a time)."""
-        rows = self.probabilities(texts)
-        predictions = []
-        for row in rows:
-            scores = {theme: 0.0 for theme in self._themes}
-            for label, probability in zip(self._labels, row, strict=True):
-                if label in scores:
-                    scores[label] = round(float(probability), 4)
-            chosen = tuple(
-                sorted(
-                    (t for t, p in scores.items() if p >= self.threshold),
-                    key=lambda t: -scores[t],
-                )
+        """One prediction per text, in order."""
+        return [self.predict(text) for text in texts]
+
+    def _prediction(self, row: Any) -> Prediction:
+        scores = {theme: 0.0 for theme in self._themes}
+        for label, probability in zip(self._labels, row, strict=True):
+            if label in scores:
+                scores[label] = round(float(probability), 4)
+        chosen = tuple(
+            sorted(
+                (t for t, p in scores.items() if p >= self.threshold),
+                key=lambda t: -scores[t],
             )
-            predictions.append(Prediction(chosen, scores, self.version))
-        return predictions
+        )
+        return Prediction(chosen, scores, self.version)
 
     def save(self, path: Path) -> None:
-        """Write the model to one file (joblib)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            "pipeline": self._pipeline,
+        """Write the model to one ``.npz`` file (nlu.linear: plain arrays, no pickle)."""
+        metadata = {
+            "recipe": RECIPE,
             "labels": self._labels,
             "themes": self._themes,
             "version": self.version,
             "threshold": self.threshold,
         }
-        joblib.dump(payload, path)
+        save_model(path, self._model.arrays(), metadata)
 
     @classmethod
     def load(cls, path: Path) -> BuiltinClassifier:
-        """Read a model written by :meth:`save` (only load files this program wrote)."""
-        payload = joblib.load(path)
+        """Read a model written by :meth:`save` (ValueError or KeyError if it is not one)."""
+        arrays, metadata = load_model(path)
         return cls(
-            payload["pipeline"],
-            payload["labels"],
-            payload["themes"],
-            payload["version"],
-            payload["threshold"],
+            TfidfLinear.from_arrays(arrays),
+            [str(label) for label in metadata["labels"]],
+            [str(theme) for theme in metadata["themes"]],
+            str(metadata["version"]),
+            float(metadata["threshold"]),
         )

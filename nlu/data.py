@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from survey.yamlfile import parse
+
 NOISE = "noise"
 DATA_DIR = Path(__file__).parent / "data"
 TRAIN_DIR = DATA_DIR / "train"
@@ -49,8 +51,7 @@ def load_file(path: Path, known_themes: Iterable[str]) -> list[Example]:
     known = set(known_themes)
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        document = yaml.safe_load(text)
+        root, document = parse(text)
     except (OSError, UnicodeDecodeError) as error:
         raise TrainingDataError(f"{path}: cannot read: {error}") from error
     except yaml.YAMLError as error:

@@ -37,24 +37,25 @@ This module knows nothing of the database or of Telegram, and never logs the tex
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import EllipsisType
 from typing import Any
 
-import joblib
 import numpy as np
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from threadpoolctl import threadpool_limits
 
 from nlu.data import barrier_answers
+from nlu.linear import TfidfLinear, load_model, save_model
+from nlu.ngrams import char_wb_ngrams
 from nlu.normalise import fold, normalise, plain, variants
 from nlu.risk import Distress, DistressLevel, RiskKind, by_urgency
+from survey.yamlfile import compose as yaml_compose
 
 __all__ = [
     "DATA_DIR",
@@ -108,6 +109,8 @@ MODEL_PRECISION = 0.80
 ALARM_PRECISION = 0.95
 _THRESHOLDS = tuple(round(float(t), 2) for t in np.arange(0.10, 0.96, 0.025))
 _FOLDS = 3
+# Bump when the model's features, training or saved form change (nlu.normalise included):
+# a saved model of another recipe is trained again at the next start.
 RECIPE = "distress/tfidf-charwb2-5+words1-2/logreg-ovr-kinds+level/v4"
 
 
@@ -313,11 +316,59 @@ class _Group:
     # The other regexes that must all match too (a combination of cue families).
     also: tuple[re.Pattern[str], ...] = ()
     jokeable: bool = False  # youth use it as a joke: laughter cancels it
+    # The patterns as written, one tuple per regex (regex, then also): for the tests.
+    sources: tuple[tuple[str, ...], ...] = ()
 
 
 def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
-    """One alternation of the patterns, fragments filled in, accents resolved."""
+    """One alternation of the patterns, fragments filled in, accents resolved.
+
+    Nearly every pattern starts at a word boundary. Python's ``re`` would try each
+    alternative at every position of the message, so those patterns share one
+    leading ``\\b`` instead: the same matches, found several times faster (a
+    message is read by every group, in every spelling). Only for ``search``: the
+    order of the alternatives changes, and with it which span ``sub`` would replace.
+    """
+    filled = [plain(p.format_map(_FRAGMENTS)) for p in patterns]
+    bounded = [p[2:] for p in filled if _starts_at_boundary(p)]
+    rest = [p for p in filled if not _starts_at_boundary(p)]
+    parts = [f"(?:{p})" for p in rest]
+    if bounded:
+        parts.insert(0, "\\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")")
+    return re.compile("|".join(parts))
+
+
+def _compile_ordered(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One alternation in the given order (for ``sub``, where the order picks the span)."""
     return re.compile("|".join(f"(?:{plain(p.format_map(_FRAGMENTS))})" for p in patterns))
+
+
+def _starts_at_boundary(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts with its leading ``\\b``.
+
+    True when it starts with ``\\b`` and has no ``|`` outside parentheses (else the
+    ``\\b`` belongs to the first alternative only). Character classes that open with
+    ``]`` are not read: such a pattern counts as not bounded, which is always safe.
+    """
+    if not pattern.startswith("\\b") or "[]" in pattern or "[^]" in pattern:
+        return False
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+    return True
 
 
 def _kinds(spec: str) -> tuple[RiskKind, ...]:
@@ -329,13 +380,15 @@ _GROUPS: list[_Group] = []
 
 def _rule(spec: str, level: DistressLevel, *patterns: str, jokeable: bool = False) -> None:
     """Any of the patterns: the kinds in ``spec`` ('a+b') at ``level``."""
-    _GROUPS.append(_Group(_kinds(spec), level, _compile(patterns), jokeable=jokeable))
+    group = _Group(_kinds(spec), level, _compile(patterns), jokeable=jokeable, sources=(patterns,))
+    _GROUPS.append(group)
 
 
 def _combo(spec: str, level: DistressLevel, *families: Sequence[str]) -> None:
     """A pattern of each family, anywhere in the message: the kinds at ``level``."""
     first, *rest = (_compile(family) for family in families)
-    _GROUPS.append(_Group(_kinds(spec), level, first, tuple(rest)))
+    sources = tuple(tuple(family) for family in families)
+    _GROUPS.append(_Group(_kinds(spec), level, first, tuple(rest), sources=sources))
 
 
 S, OD, SH, T = "suicide", "overdose", "self_harm", "threats"
@@ -1375,7 +1428,7 @@ _rule(
     r"\byardım edin\b|\bпомогите\b|\bдопоможіть\b|\bpomocy\b|\bajutor\b|\bساعدوني\b|\bعاونوني\b",
 )
 
-_GUARD = _compile(GUARDS)
+_GUARD = _compile_ordered(GUARDS)
 
 
 def _guarded(normalised: str) -> str:
@@ -1410,16 +1463,20 @@ _SOMEONE_ELSE = _compile(_FRIEND)
 _ME = re.compile(r"\b(?:me|mij|mezelf|my ?self|moi|beni|меня|мене|mnie|ma)\b")
 
 
-def pattern_hits(text: str, language: str | None = None) -> PatternHits:
+def pattern_hits(text: str, language: str | EllipsisType | None = ...) -> PatternHits:
     """The kinds and levels the patterns find (no model involved).
 
     A message in a language the bot does not speak is also read merely folded: the
     Dutch spellings would turn Polish "nie" into "niet" and Romanian "mi" into "meer".
+    ``language`` is detect_language(text) when the caller has it already (``...``: not
+    known yet, detect it here).
     """
     found: dict[RiskKind, DistressLevel] = {}
     general = False
     readings = variants(text)
-    if language or detect_language(text):
+    if language is ...:
+        language = detect_language(text)
+    if language:
         readings = (*readings, fold(text))
     for reading in readings:
         guarded = _guarded(reading)
@@ -1591,7 +1648,7 @@ def load_labelled(path: Path) -> list[Example]:
 def _compose(path: Path) -> yaml.MappingNode:
     try:
         source = path.read_text(encoding="utf-8")
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
+        root = yaml_compose(source)
     except (OSError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}:1: cannot read: {error}") from error
     except yaml.YAMLError as error:
@@ -1674,8 +1731,44 @@ def default_examples() -> list[Example]:
 
 def model_version(examples: Sequence[Example]) -> str:
     """The version a model trained on these examples gets: the recipe and the data."""
-    digest = joblib.hash([RECIPE, [(e.text, e.kinds, e.level) for e in examples]])
-    return f"distress-{str(digest)[:12]}"
+    data = [(e.text, [k.value for k in e.kinds], e.level and e.level.value) for e in examples]
+    digest = hashlib.sha256(json.dumps([RECIPE, data]).encode("utf-8")).hexdigest()
+    return f"distress-{digest[:12]}"
+
+
+def training_source() -> str:
+    """A digest of what default_examples() is made from, without reading the examples.
+
+    The recipe, the bytes of train.yml and of the barrier training files, and the
+    patterns (they choose which barrier answers become negatives). Parsing the
+    examples takes a second and more; this takes milliseconds, so the bot checks
+    its saved model at every start without that cost.
+    """
+    digest = hashlib.sha256(RECIPE.encode("utf-8"))
+    paths = [TRAIN_PATH]
+    if BARRIER_TRAIN_DIR.is_dir():
+        paths += sorted(p for p in BARRIER_TRAIN_DIR.rglob("*") if p.is_file())
+    for path in paths:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    digest.update(_PATTERNS_DIGEST.encode("ascii"))
+    return digest.hexdigest()
+
+
+_PATTERNS_DIGEST = hashlib.sha256(
+    json.dumps(
+        [
+            [
+                [k.value for k in g.kinds],
+                g.level.value,
+                g.regex.pattern,
+                [r.pattern for r in g.also],
+                g.jokeable,
+            ]
+            for g in _GROUPS
+        ]
+        + [_GUARD.pattern]
+    ).encode("utf-8")
+).hexdigest()
 
 
 _MODEL_MIN_WORDS = 3
@@ -1687,23 +1780,26 @@ def _model_text(text: str) -> str:
     return _guarded(normalise(text))
 
 
-_CHAR_NGRAMS = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
-
-
 def _features(text: str) -> list[str]:
     """Character 2-5-grams within words (typos, dialect, other scripts), words and pairs."""
     words = text.split()
     pairs = (f"{first} {second}" for first, second in itertools.pairwise(words))
-    return [*_CHAR_NGRAMS(text), *(f"w:{w}" for w in words), *(f"w:{p}" for p in pairs)]
+    return [
+        *char_wb_ngrams(text.lower(), 2, 5),
+        *(f"w:{w}" for w in words),
+        *(f"w:{p}" for p in pairs),
+    ]
 
 
-def _linear(C: float) -> LogisticRegression:
+def _linear(C: float) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
     return LogisticRegression(C=C, solver="liblinear", max_iter=1000, class_weight="balanced")
 
 
 @dataclass(frozen=True)
 class _Linear:
-    """A fitted one-vs-rest linear layer: sigmoid(x . W + b), one column per class."""
+    """A one-vs-rest linear layer being trained: sigmoid(x . W + b), one column per class."""
 
     weights: np.ndarray[Any, Any]  # features x classes
     bias: np.ndarray[Any, Any]
@@ -1746,19 +1842,19 @@ class DistressDetector:
 
     def __init__(
         self,
-        vectorizer: TfidfVectorizer,
-        kinds: _Linear,
-        level: _Linear,
+        model: TfidfLinear,
         thresholds: tuple[float, float],
         version: str,
+        source: str = "",
     ) -> None:
-        self._vectorizer = vectorizer
-        self._vocabulary: dict[str, int] = vectorizer.vocabulary_
-        self._idf: np.ndarray[Any, Any] = vectorizer.idf_
-        self._kinds = kinds
-        self._level = level
+        # One column per RiskKind, then the probability that the distress is alarm.
+        if model.bias.size != len(RiskKind) + 1:
+            raise ValueError(f"the model has {model.bias.size} outputs, not {len(RiskKind) + 1}")
+        self._model = model
         self.threshold, self.alarm_threshold = thresholds
         self.version = version
+        # training_source() of the data it was trained on ("" for other examples).
+        self.source = source
 
     @classmethod
     def default(cls) -> DistressDetector:
@@ -1766,21 +1862,27 @@ class DistressDetector:
         return _default_detector()
 
     @classmethod
-    def train(cls, examples: Sequence[Example]) -> DistressDetector:
-        """Fit on labelled examples; the thresholds come from 4-fold cross-validation."""
+    def train(cls, examples: Sequence[Example], source: str = "") -> DistressDetector:
+        """Fit on labelled examples; the thresholds come from cross-validation."""
+        from threadpoolctl import threadpool_limits
+
         if not any(e.positive for e in examples) or all(e.positive for e in examples):
             raise ValueError("training needs negative examples and at least one positive")
         with threadpool_limits(limits=1):  # BLAS threads fight on a busy machine
-            detector = cls._fit(list(examples))
+            detector = cls._fit(list(examples), source)
         return detector
 
     @classmethod
-    def _fit(cls, examples: list[Example]) -> DistressDetector:
+    def _fit(cls, examples: list[Example], source: str) -> DistressDetector:
         """Thresholds from out-of-fold probabilities, then the fit on everything.
 
         The TF-IDF weights are fitted once on all texts, before the folds: they use no
         labels, and vectorising once keeps training to a few seconds.
         """
+        # scikit-learn only trains: the running bot detects without importing it.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.model_selection import StratifiedKFold
+
         vectorizer = TfidfVectorizer(analyzer=_features, sublinear_tf=True, min_df=1)
         matrix = vectorizer.fit_transform([_model_text(e.text) for e in examples])
         targets = _targets(examples)
@@ -1800,30 +1902,20 @@ class DistressDetector:
             thresholds = (0.5, 0.8)
         kinds = _Linear.fit(matrix, targets, C=_C)
         level = _Linear.fit(matrix[positive], alarm[positive].reshape(-1, 1).astype(int), C=_C)
-        return cls(vectorizer, kinds, level, thresholds, model_version(examples))
+        model = TfidfLinear.from_fitted(
+            [vectorizer],
+            np.hstack([kinds.weights, level.weights]),
+            np.concatenate([kinds.bias, level.bias]),
+        )
+        return cls(model, thresholds, model_version(examples), source)
 
     def _scores(self, normalised: str) -> tuple[np.ndarray[Any, Any], float]:
         """Per-kind probabilities (RiskKind order) and the probability of alarm.
 
         ``normalised`` is ``normalise(text)``, made once per message by the caller.
-
-        The TF-IDF vector is built by hand (sublinear tf, idf, l2 norm, as the fitted
-        vectorizer does): sklearn's ``transform`` costs ten times more for one message.
         """
-        counts: dict[int, int] = {}
-        for feature in _features(_guarded(normalised)):
-            index = self._vocabulary.get(feature)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
-        if not counts:
-            kinds = 1.0 / (1.0 + np.exp(-self._kinds.bias))
-            return kinds, float(1.0 / (1.0 + np.exp(-self._level.bias[0])))
-        indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
-        values = (1.0 + np.log(np.fromiter(counts.values(), float))) * self._idf[indices]
-        values /= np.sqrt(values @ values)
-        kinds = values @ self._kinds.weights[indices] + self._kinds.bias
-        level = values @ self._level.weights[indices] + self._level.bias
-        return 1.0 / (1.0 + np.exp(-kinds)), float(1.0 / (1.0 + np.exp(-level[0])))
+        scores = self._model.probabilities([_features(_guarded(normalised))])
+        return scores[:-1], float(scores[-1])
 
     def probability(self, text: str) -> float:
         """The model's probability that the message shows distress (its likeliest kind)."""
@@ -1877,30 +1969,25 @@ class DistressDetector:
         )
 
     def save(self, path: Path) -> None:
-        """Write the model to one joblib file."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(
-            {
-                "vectorizer": self._vectorizer,
-                "kinds": self._kinds,
-                "level": self._level,
-                "thresholds": (self.threshold, self.alarm_threshold),
-                "version": self.version,
-            },
-            path,
-        )
+        """Write the model to one ``.npz`` file (nlu.linear: plain arrays, no pickle)."""
+        metadata = {
+            "recipe": RECIPE,
+            "thresholds": [self.threshold, self.alarm_threshold],
+            "version": self.version,
+            "source": self.source,
+        }
+        save_model(path, self._model.arrays(), metadata)
 
     @classmethod
     def load(cls, path: Path) -> DistressDetector:
-        """Read a model written by :meth:`save` (only load files this program wrote)."""
-        payload = joblib.load(path)
-        low, high = payload["thresholds"]
+        """Read a model written by :meth:`save` (ValueError or KeyError if it is not one)."""
+        arrays, metadata = load_model(path)
+        low, high = metadata["thresholds"]
         return cls(
-            payload["vectorizer"],
-            payload["kinds"],
-            payload["level"],
+            TfidfLinear.from_arrays(arrays),
             (float(low), float(high)),
-            str(payload["version"]),
+            str(metadata["version"]),
+            str(metadata.get("source", "")),
         )
 
 

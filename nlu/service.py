@@ -12,34 +12,35 @@ import asyncio
 import hashlib
 import json
 import os
-import pickle
 import time
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Protocol
 
-import sklearn
 import structlog
 
 from nlu import builtin as builtin_module
 from nlu.builtin import BuiltinClassifier
 from nlu.classifier import NluUnavailable, Prediction, ThemeService
 from nlu.data import TRAIN_DIR, Example, load_dir, merge_examples
-from nlu.distress import DistressDetector, default_examples, model_version
+from nlu.distress import DistressDetector, default_examples, training_source
 from nlu.insults import is_insult_to_bot
 from nlu.rasa import RasaClassifier
 from nlu.risk import Distress
 
 log = structlog.get_logger("jeugdstem.nlu")
 
-BUILTIN_MODEL = "builtin.joblib"
-# One file per sklearn version: a pickle from another version is not one to trust.
-DISTRESS_MODEL = f"distress-sklearn{sklearn.__version__}.joblib"
+BUILTIN_MODEL = "builtin.npz"
+DISTRESS_MODEL = "distress.npz"
+# What reading a model file that is damaged, or not one of ours, can raise.
+UNREADABLE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 
 
 class BuiltinService:
-    """The built-in classifier behind the async interface; runs off the event loop."""
+    """The built-in classifier behind the async interface."""
 
     def __init__(self, classifier: BuiltinClassifier) -> None:
         self.classifier = classifier
@@ -50,8 +51,8 @@ class BuiltinService:
         return self.classifier.version
 
     async def classify(self, text: str) -> Prediction:
-        """A few milliseconds of CPU, in a worker thread so other participants go on."""
-        return await asyncio.to_thread(self.classifier.predict, text)
+        """On the event loop: a prediction costs less than handing it to a thread would."""
+        return self.classifier.predict(text)
 
     async def aclose(self) -> None:
         """Nothing to release."""
@@ -74,7 +75,8 @@ def _training_digest(examples: Sequence[Example], themes: Sequence[str], thresho
             [(e.text, e.themes) for e in examples],
             list(themes),
             threshold,
-            sklearn.__version__,
+            # The library that fits it, read without importing it (the bot never does).
+            metadata.version("scikit-learn"),
         ]
     ).encode("utf-8")
     return hashlib.sha256(payload).hexdigest()
@@ -84,26 +86,19 @@ def distress_detector(model_dir: Path) -> DistressDetector:
     """The shipped distress detector, saved in ``model_dir``; trained first if out of date.
 
     Training takes seconds at every start otherwise. The saved model is used only when
-    its version (``nlu.distress.RECIPE`` and the training examples) is today's; the
+    it was trained from today's recipe, data and patterns (``training_source()``); the
     patterns are code and run fresh either way.
     """
-    examples = default_examples()
+    source = training_source()
     path = model_dir / DISTRESS_MODEL
     if path.exists():
         try:
             saved = DistressDetector.load(path)
-            if saved.version == model_version(examples):
+            if saved.source == source:
                 return saved
-        except (
-            OSError,
-            ValueError,
-            KeyError,
-            EOFError,
-            AttributeError,
-            pickle.PickleError,
-        ) as error:
+        except UNREADABLE as error:
             log.warning("nlu.distress_model_unreadable", error=type(error).__name__)
-    model = DistressDetector.train(examples)
+    model = DistressDetector.train(default_examples(), source=source)
     model_dir.mkdir(parents=True, exist_ok=True)
     # Written aside and renamed: two workers starting at once never read half a file.
     partial = model_dir / f".{DISTRESS_MODEL}.{os.getpid()}"
@@ -139,7 +134,7 @@ def builtin_classifier(
         try:
             if _stamped_digest(stamp) == digest:
                 return BuiltinClassifier.load(path)
-        except (OSError, ValueError, KeyError, EOFError, AttributeError) as error:
+        except UNREADABLE as error:
             log.warning("nlu.model_unreadable", error=type(error).__name__)
     examples = merge_examples(shipped, labelled)
     started = time.perf_counter()

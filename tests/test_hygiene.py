@@ -18,7 +18,8 @@ FORBIDDEN = re.compile(
         | \.mypy_cache/ | \.pytest_cache/ | \.ruff_cache/ | \.hypothesis/
         | build/ | dist/
     )
-    | \.pyc$ | \.db$ | (^|/)models?[^/]*\.tar\.gz$ | (^|/)\d{8}-\d{6}[^/]*\.tar\.gz$
+    | \.pyc$ | \.db$ | \.npz$ | \.joblib$
+    | (^|/)models?[^/]*\.tar\.gz$ | (^|/)\d{8}-\d{6}[^/]*\.tar\.gz$
     """,
     re.VERBOSE,
 )
@@ -73,6 +74,7 @@ def test_the_check_catches_what_it_must() -> None:
         "dist/jeugdstem-0.1.0.tar.gz": 10,
         "jeugdstem.db": 10,
         "nlu/models/builtin.joblib": 10,
+        "nlu/builtin.npz": 10,
     }
     flagged = {line.split(":")[0] for line in problems(fake)}
     assert flagged == set(fake) - {"README.md", "nlu/data/themes.yml"}

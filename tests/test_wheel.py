@@ -197,5 +197,6 @@ def test_the_installed_wheel_takes_the_default_survey(tmp_path: Path) -> None:
     assert "Traceback" not in chat.stderr, chat.stderr
     assert not (outside / "config.yml").exists()  # the survey came from the package
     # The trained model goes to the user's cache, never into site-packages.
-    assert list((home / ".cache" / "jeugdstem" / "models").glob("*.joblib")), chat.stderr
-    assert not list(venv.rglob("*.joblib"))
+    saved = {path.name for path in (home / ".cache" / "jeugdstem" / "models").glob("*.npz")}
+    assert saved == {"builtin.npz", "distress.npz"}, chat.stderr
+    assert not [*venv.rglob("builtin.npz"), *venv.rglob("distress.npz")]

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from storage import Database
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.models import shared_models
+
+
+@pytest.fixture(scope="session")
+def trained_models() -> Path:
+    """The shared models, trained once (if out of date) before the first bot starts."""
+    return shared_models()
+
+
+@pytest.fixture(autouse=True)
+def _models_before_bot_processes(request: pytest.FixtureRequest) -> None:
+    """A bot process never trains at start: its start-up is what a restart costs."""
+    if request.node.get_closest_marker("e2e") is not None:
+        request.getfixturevalue("trained_models")
 
 
 @pytest.fixture

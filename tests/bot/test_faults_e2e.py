@@ -30,6 +30,7 @@ from tests.support.bot_process import BotProcess, bot_environment
 from tests.support.cli import run_jeugdstem
 from tests.support.config import write_test_config
 from tests.support.fake_bot_api import FakeBotApi, Fault, SentMessage
+from tests.support.models import shared_models
 from tests.support.postgres import PostgresServer, free_port
 from tests.support.secrets import E2E_SECRET
 from tests.support.youngster import Youngster
@@ -443,7 +444,10 @@ async def test_nlu_outage_keeps_the_conversation_going_and_reclassify_catches_up
             free_port() if rasa == "refused" else await stack.enter_async_context(stalling_server())
         )
         config = write_test_config(
-            tmp_path, backend="rasa", rasa={"url": f"http://127.0.0.1:{port}"}
+            tmp_path,
+            backend="rasa",
+            rasa={"url": f"http://127.0.0.1:{port}"},
+            model_dir=str(shared_models()),  # the distress model: trained once, not here
         )
         bot = await stack.enter_async_context(
             running_bot(api, sqlite_url, tmp_path / "bot.log", JEUGDSTEM_CONFIG=str(config))

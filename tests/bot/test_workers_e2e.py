@@ -75,7 +75,7 @@ async def workers(
         processes.append(process)
         api.worker_urls.append(webhook_url(port))
         if name == "a":
-            # The first trains the NLU model; the second then loads it.
+            # The second starts once the first is serving.
             await api.wait_until(lambda: api.webhook is not None, timeout=90)
             await wait_for_port(port)
     await api.wait_until(lambda: api.webhook is not None, timeout=90)

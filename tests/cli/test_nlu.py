@@ -53,7 +53,7 @@ def test_train_writes_a_versioned_model(nlu_config: Path) -> None:
     result = jeugdstem(nlu_config, "nlu", "train", "--backend", "builtin")
     assert result.returncode == 0, result.stderr
     assert "trained builtin-" in result.stderr
-    assert (nlu_config.parent / "models" / "builtin.joblib").is_file()
+    assert (nlu_config.parent / "models" / "builtin.npz").is_file()
 
 
 def test_predict_answers_every_line_and_reports_bad_ones(nlu_config: Path, survey: Survey) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from nlu.builtin import BuiltinClassifier
+from nlu.builtin import BuiltinClassifier, build_pipeline, features, linear_model
 from nlu.data import TEST_DIR, TRAIN_DIR, Example, load_dir
 from nlu.evaluation import evaluate
 from survey.config import Survey
@@ -54,36 +54,50 @@ def test_the_same_data_gives_the_same_version(
 
 
 def test_save_and_load_predict_the_same(classifier: BuiltinClassifier, tmp_path: Path) -> None:
-    path = tmp_path / "models" / "builtin.joblib"
+    path = tmp_path / "models" / "builtin.npz"
     classifier.save(path)
     loaded = BuiltinClassifier.load(path)
-    texts = ["te ver en gin bus", "ik ken daar niemand", "hallo"]
+    texts = ["te ver en gin bus", "ik ken daar niemand", "hallo", "", "🔥"]
     assert loaded.predict_many(texts) == classifier.predict_many(texts)
+    assert (loaded.labels, loaded.version) == (classifier.labels, classifier.version)
 
 
-def test_the_fast_path_computes_what_scikit_learn_computes(
-    classifier: BuiltinClassifier,
-) -> None:
-    """Predictions use the stacked coefficients; they must equal the pipeline's own output."""
-    texts = ["te ver en gin bus", "mijn ma wil nie", "c'est trop cher", "", "🔥"]
-    expected = classifier._pipeline.predict_proba(texts)
-    assert np.allclose(classifier.probabilities(texts), expected, rtol=0, atol=1e-12)
+def test_the_numpy_path_computes_what_scikit_learn_computes(survey: Survey) -> None:
+    """The bot's predictions (nlu.linear, float32) equal the fitted pipeline's own output."""
+    examples = load_dir(TRAIN_DIR, survey.theme_ids)[::3]
+    binarizer = MultiLabelBinarizer()
+    targets = binarizer.fit_transform([e.themes for e in examples])
+    pipeline = build_pipeline().fit([e.text for e in examples], targets)
+    model = linear_model(pipeline)
+    texts = [
+        "te ver en gin bus",
+        "mijn ma wil nie",
+        "c'est trop cher, j'ai pas les moyens",
+        "ÉÉN  keer   per week?? Ça coûte 💸💸",
+        "",
+        "🔥",
+        "x",
+        *(e.text for e in load_dir(TEST_DIR, survey.theme_ids)[:200]),
+    ]
+    expected = pipeline.predict_proba(texts)
+    ours = np.vstack([model.probabilities(features(text)) for text in texts])
+    assert np.allclose(ours, expected, rtol=0, atol=2e-5)
 
 
 @pytest.mark.filterwarnings("ignore:Label 0 is present in all training examples")
 def test_a_label_every_example_carries_still_predicts(survey: Survey) -> None:
-    """A degenerate training set (no stacked coefficients) falls back to the pipeline."""
+    """scikit-learn fits no regression for it (a constant predictor): it still scores 1."""
     examples = [
         Example("te duur", ("cost",)),
         Example("te duur en te ver", ("cost", "transport")),
         Example("geen geld", ("cost",)),
     ]
     model = BuiltinClassifier.train(examples, survey.theme_ids)
-    assert model._linear is None
     prediction = model.predict("duur")
     assert prediction.scores["cost"] == 1.0
     assert prediction.themes[0] == "cost"
     assert prediction.scores["family"] == 0.0
+    assert 0.0 < prediction.scores["transport"] < 1.0
 
 
 def test_held_out_quality_does_not_regress(classifier: BuiltinClassifier, survey: Survey) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, func, inspect, select
 from sqlalchemy.orm import Session
 
 from storage import Base, Database, Participant
+from storage.database import SCHEMA_HEAD, alembic_config, schema_revision
 
 
 def _differences(connection: Connection) -> list[object]:
@@ -30,6 +33,22 @@ def test_migrate_twice_is_harmless(database: Database) -> None:
     with database.engine.connect() as connection:
         tables = set(inspect(connection).get_table_names())
     assert {"participants", "chat_links", "participations", "answers", "conversations"} <= tables
+
+
+def test_schema_head_is_alembics_newest_revision() -> None:
+    """A new migration must move SCHEMA_HEAD too, or databases would never reach it."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head == SCHEMA_HEAD, f"set storage.database.SCHEMA_HEAD = {head!r}"
+
+
+def test_a_database_behind_the_head_is_upgraded_at_start(database: Database) -> None:
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0003")
+        assert schema_revision(connection) == "0003"
+    database.migrate()
+    with database.engine.connect() as connection:
+        assert schema_revision(connection) == SCHEMA_HEAD
+        assert _differences(connection) == []
 
 
 def test_a_new_sqlite_file_is_private(tmp_path: Path) -> None:

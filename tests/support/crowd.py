@@ -33,6 +33,7 @@ from privacy.identity import Pseudonymizer
 from storage import Answer, Conversation, Database, Participant, Participation
 from survey.config import Question, Survey
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
+from tests.support.models import shared_models
 from tests.support.paths import REPO
 
 # After the live bot process confirmed an update, this long without a reply means
@@ -556,11 +557,11 @@ def _same(row: Answer, attempt: Attempt) -> bool:
 
 def crowd_config(folder: Path, model_dir: Path | None = None) -> Path:
     """config.yml with Telegram's outgoing rate limit off (the fake server has none) and
-    the NLU model in ``model_dir`` (default: ``folder/models``, trained on first start)."""
+    the NLU models in ``model_dir`` (default: the shared, trained ones)."""
     data = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
     data["telegram"]["rate_limit"]["overall_max_rate"] = 0  # 0 switches the limiter off
     nlu = data.setdefault("nlu", {})
-    nlu["model_dir"] = str(model_dir or folder / "models")
+    nlu["model_dir"] = str(model_dir or shared_models())
     rasa = nlu.setdefault("rasa", {})
     rasa["pipeline"] = str(REPO / rasa.get("pipeline", "nlu/rasa/config.yml"))
     rasa["executable"] = str(REPO / rasa.get("executable", ".venv-rasa/bin/rasa"))
