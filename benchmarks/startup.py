@@ -16,15 +16,13 @@ import argparse
 import asyncio
 import logging
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.support.bot_process import bot_environment
+from tests.support.bot_process import BotProcess, bot_environment
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.models import shared_models
-from tests.support.paths import REPO
 
 TIMEOUT = 120.0
 
@@ -40,8 +38,8 @@ async def _first_call(api: FakeBotApi, method: str, since: float) -> float:
     raise TimeoutError(f"no {method} within {TIMEOUT:.0f} s")
 
 
-async def start_once(workdir: Path, *command: str) -> tuple[float, float]:
-    """One start of ``command`` (arguments to python): seconds to getMe and to getUpdates."""
+async def start_once(workdir: Path, module: str) -> tuple[float, float]:
+    """One start of ``python -m module``: seconds to its first getMe and getUpdates."""
     api = FakeBotApi()
     await api.start()
     env = bot_environment(
@@ -50,23 +48,15 @@ async def start_once(workdir: Path, *command: str) -> tuple[float, float]:
         "startup-secret",
         JEUGDSTEM_LOG_LEVEL="WARNING",
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *command,
-        env=env,
-        cwd=str(REPO),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=(workdir / "bot.log").open("ab"),
-    )
+    bot = BotProcess(env, workdir / "bot.log", module=module)
+    await bot.start()
     spawned = time.monotonic()
     try:
         return await _first_call(api, "getMe", spawned), await _first_call(
             api, "getUpdates", spawned
         )
     finally:
-        process.terminate()
-        await process.wait()
+        await bot.stop()
         await api.stop()
 
 
@@ -75,15 +65,14 @@ async def run(runs: int) -> None:
     # expected here, not an error worth a traceback in the log.
     logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     workdir = Path(tempfile.mkdtemp(prefix="jeugdstem-startup-"))
-    jeugdstem = ("-m", "cli", "run")
-    echo = ("-m", "benchmarks.echo_bot")
+    jeugdstem, echo = "cli", "benchmarks.echo_bot"
     shared_models()  # trained beforehand, as after a deployment's first start
     # A first start creates the database: not what a restart costs, so it is not counted.
-    await start_once(workdir, *jeugdstem)
+    await start_once(workdir, jeugdstem)
     times: dict[str, list[tuple[float, float]]] = {"jeugdstem run": [], "echo bot": []}
     for _ in range(runs):  # interleaved, so both see the same machine
-        times["jeugdstem run"].append(await start_once(workdir, *jeugdstem))
-        times["echo bot"].append(await start_once(workdir, *echo))
+        times["jeugdstem run"].append(await start_once(workdir, jeugdstem))
+        times["echo bot"].append(await start_once(workdir, echo))
     medians = {
         name: (statistics.median(t[0] for t in ts), statistics.median(t[1] for t in ts))
         for name, ts in times.items()

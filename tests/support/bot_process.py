@@ -49,12 +49,18 @@ def webhook_settings(port: int, secret_token: str) -> dict[str, str]:
 
 
 class BotProcess:
-    """One `python -m cli run` subprocess; its stderr (the logs) goes to a file."""
+    """One `python -m cli run` subprocess; its stderr (the logs) goes to a file.
 
-    def __init__(self, env: dict[str, str], log_path: Path, *args: str) -> None:
+    ``module`` runs another bot the same way (benchmarks/startup.py's echo bot).
+    """
+
+    def __init__(
+        self, env: dict[str, str], log_path: Path, *args: str, module: str = "cli"
+    ) -> None:
         self.env = env
         self.log_path = log_path
-        self.args = args or ("run",)
+        self.module = module
+        self.args = args or (("run",) if module == "cli" else ())
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -63,7 +69,7 @@ class BotProcess:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "cli",
+                self.module,
                 *self.args,
                 env=self.env,
                 cwd=str(REPO),
