@@ -2,8 +2,8 @@
 
 Reading each answer in the shared spelling of ``nlu.normalise`` (as the distress
 model does) was tried on the blind set and not taken: +0.013 macro-F1 with the
-shipped data, -0.003 with the candidate answers of ``nlu/data/candidates``, and a
-second normaliser pass on every message (docs/nlu.md).
+older data, -0.003 once ``languages-and-stories.yml`` was added, and a second
+normaliser pass on every message (docs/nlu.md).
 
 Character n-grams (within word boundaries) carry dialect and typos: "gin geld",
 "geen geld" and "gn geld" share most of them. Word n-grams add the phrases.
