@@ -1,33 +1,35 @@
 """Barrier-theme classifiers on the blind set, then on the held-out split, side by side.
 
-    python -m benchmarks.nlu                # builtin, keyword and both Rasa pipelines (~10 min)
+    python -m benchmarks.nlu                # builtin, keyword and both Rasa pipelines (~30 min)
     python -m benchmarks.nlu --no-rasa      # builtin and keyword rows only (about a minute)
     python -m benchmarks.nlu --blind-only   # only the blind set (seconds)
     python -m benchmarks.nlu --calibration  # also compare calibration recipes (minutes)
 
 It prints:
-- first, the built-in classifier as the bot runs it, on the blind set
+- first, every backend as the bot runs it on the blind set
   (nlu/data/blind/themes.jsonl: answers written from config.yml's theme
   descriptions alone, by hands that never saw the training data or the code;
   frozen, never trained or tuned on): macro-F1, micro-F1, top-3 recall, exact
-  match per style, F1 per theme, and the p50/p99 of one ``predict`` beside them;
+  match per style and F1 per theme side by side, then the built-in classifier's
+  precision and recall per theme;
 - 5-fold cross-validation of the built-in recipe on the training split: the
-  macro-F1 of each threshold (the best one is used below) and how calibrated
-  the out-of-fold probabilities are (Brier score, expected calibration error,
-  a reliability table); with ``--calibration`` the same for other recipes;
-- one row per backend: macro-F1 and micro-F1 on the held-out split (over the
+  macro-F1 of each threshold (config.yml's ``nlu.threshold`` was chosen this
+  way) and how calibrated the out-of-fold probabilities are (Brier score,
+  expected calibration error, a reliability table); with ``--calibration`` the
+  same for other recipes;
+- one row per backend on the held-out split: macro-F1 and micro-F1 (over the
   themes it contains), top-3 recall (a true theme among the three best scores
   above zero), training time, p50/p99 latency of one ``predict`` (every
   held-out text, three times, after classifying them all once) and peak
   Python memory (tracemalloc) while training and predicting;
-- F1 per theme for the built-in classifier.
+- F1 per theme for the built-in classifier on the held-out split.
 
 The held-out split is only reported, never used to choose anything.
 
-A new backend is one more ``measure(name, train_fn, test, themes)`` call: any
+A new backend is one more ``measure(name, train_fn, test, themes, blind)`` call: any
 object with ``predict(text) -> Prediction`` will do. The Rasa rows train each
 pipeline with ``rasa train nlu`` (timed), serve it on loopback and parse every
-held-out text over HTTP; their memory is the server's RSS, and the latency
+held-out and blind text over HTTP; their memory is the server's RSS, and the latency
 includes the HTTP round trip, as the bot sees it. Rasa's threshold is
 config.yml's ``nlu.rasa.threshold``; a sweep of thresholds on the held-out
 split is printed too, which is how that setting was chosen (so the Rasa
@@ -79,11 +81,56 @@ from tests.support.paths import REPO
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 FOLDS = 5
 LATENCY_ROUNDS = 3  # every held-out text is timed this many times for p50/p99
+BLIND_PATH = REPO / "nlu" / "data" / "blind" / "themes.jsonl"
+
+
+@dataclass(frozen=True)
+class BlindScores:
+    """One backend's figures on the blind set."""
+
+    macro_f1: float
+    micro_f1: float
+    top3_recall: float
+    exact_by_style: dict[str, tuple[int, int]]  # style -> (exact matches, answers)
+    per_theme: list[ThemeScore]
+
+
+@dataclass(frozen=True)
+class BlindSet:
+    """The frozen blind set: its answers and each answer's style. Never trained on."""
+
+    examples: list[Example]
+    styles: list[str]
+
+    @classmethod
+    def load(cls, themes: Sequence[str]) -> BlindSet | None:
+        """The blind set, or None (with a message) when the file is not there."""
+        if not BLIND_PATH.exists():
+            print(f"blind set: {BLIND_PATH} is missing")
+            return None
+        examples = load_labelled(BLIND_PATH, themes)
+        lines = [json.loads(line) for line in BLIND_PATH.read_text("utf-8").splitlines() if line]
+        return cls(examples, [str(line.get("style", "?")) for line in lines])
+
+    def score(self, predictions: Sequence[Prediction], themes: Sequence[str]) -> BlindScores:
+        """Quality of one backend's predictions; figures only, never a text."""
+        report = evaluate(self.examples, predictions, themes)
+        exact: dict[str, tuple[int, int]] = {}
+        for style, example, prediction in zip(self.styles, self.examples, predictions, strict=True):
+            hits, answers = exact.get(style, (0, 0))
+            exact[style] = (hits + (set(example.themes) == set(prediction.themes)), answers + 1)
+        return BlindScores(
+            report.macro_f1,
+            report.micro_f1,
+            top3_recall(self.examples, predictions),
+            exact,
+            report.per_theme,
+        )
 
 
 @dataclass(frozen=True)
 class Row:
-    """One backend's figures on the held-out split."""
+    """One backend's figures on the held-out split, and on the blind set."""
 
     name: str
     macro_f1: float
@@ -94,6 +141,7 @@ class Row:
     p99_ms: float
     peak_mb: float
     per_theme: list[ThemeScore]
+    blind: BlindScores | None
 
 
 def top3_recall(examples: Sequence[Example], predictions: Sequence[Prediction]) -> float:
@@ -114,10 +162,11 @@ def measure(
     train_fn: Callable[[], Classifier],
     test: Sequence[Example],
     themes: Sequence[str],
+    blind: BlindSet | None,
     *,
     trace_memory: bool = True,
 ) -> Row:
-    """Train (timed), classify the held-out split, time single predictions, then memory.
+    """Train (timed), classify both sets, time single predictions, then memory.
 
     tracemalloc slows every allocation (training takes about three times as
     long), so the peak is taken in a second, traced run of training and
@@ -128,6 +177,9 @@ def measure(
     training = time.perf_counter() - started
     predictions = [model.predict(e.text) for e in test]
     report = evaluate(test, predictions, themes)
+    blind_scores = (
+        blind.score([model.predict(e.text) for e in blind.examples], themes) if blind else None
+    )
     latencies = []
     for _ in range(LATENCY_ROUNDS):
         for example in test:
@@ -155,6 +207,7 @@ def measure(
         p99_ms=p99 * 1000,
         peak_mb=peak / 2**20,
         per_theme=report.per_theme,
+        blind=blind_scores,
     )
 
 
@@ -187,48 +240,54 @@ def print_per_theme(row: Row) -> None:
 
 # --- the blind set ---------------------------------------------------------------------
 
-BLIND_PATH = REPO / "nlu" / "data" / "blind" / "themes.jsonl"
 
-
-def blind_report(model: BuiltinClassifier, themes: Sequence[str]) -> None:
-    """Quality and speed of the shipped model on the blind set; figures only, no texts."""
-    if not BLIND_PATH.exists():
-        print(f"blind set: {BLIND_PATH} is missing")
+def print_blind(rows: Sequence[Row]) -> None:
+    """Every backend on the blind set: overall, exact match per style, F1 per theme."""
+    scored = [(row.name, row.blind) for row in rows if row.blind is not None]
+    if not scored:
         return
-    examples = load_labelled(BLIND_PATH, themes)
-    lines = [json.loads(line) for line in BLIND_PATH.read_text("utf-8").splitlines() if line]
-    styles = [str(line.get("style", "?")) for line in lines]
-    texts = [e.text for e in examples]
-    predictions = model.predict_many(texts)  # once, so the timing below is warm
-    timings = []
-    for text in texts:
-        started = time.perf_counter()
-        model.predict(text)
-        timings.append(time.perf_counter() - started)
-    report = evaluate(examples, predictions, themes)
-    ordered = sorted(timings)
-    print(f"blind set ({BLIND_PATH.relative_to(REPO)}): {len(examples)} answers, built-in model")
-    print(
-        f"  macro-F1 {report.macro_f1:.3f}, micro-F1 {report.micro_f1:.3f}, "
-        f"top-3 recall {report.top3_recall:.3f}; predict p50 "
-        f"{statistics.median(ordered) * 1000:.2f} ms, p99 "
-        f"{ordered[int(len(ordered) * 0.99)] * 1000:.2f} ms"
-    )
-    exact: dict[str, list[bool]] = {}
-    for style, example, prediction in zip(styles, examples, predictions, strict=True):
-        exact.setdefault(style, []).append(set(example.themes) == set(prediction.themes))
+    print(f"blind set ({BLIND_PATH.relative_to(REPO)}), as the bot would answer:")
     table(
-        ["style", "answers", "exact match"],
-        [[style, str(len(hits)), share(sum(hits), len(hits))] for style, hits in exact.items()],
-    )
-    table(
-        ["theme", "precision", "recall", "F1", "answers"],
+        ["backend", "macro-F1", "micro-F1", "top-3 recall"],
         [
-            [s.theme, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support)]
-            for s in report.per_theme
-            if s.support
+            [name, f"{b.macro_f1:.3f}", f"{b.micro_f1:.3f}", f"{b.top3_recall:.3f}"]
+            for name, b in scored
         ],
     )
+    print()
+    styles = list(scored[0][1].exact_by_style)
+    names = [name.split(" (")[0] for name, _ in scored]
+    table(
+        ["exact match by style", "answers", *names],
+        [
+            [
+                style,
+                str(scored[0][1].exact_by_style[style][1]),
+                *(share(*b.exact_by_style.get(style, (0, 0))) for _, b in scored),
+            ]
+            for style in styles
+        ],
+    )
+    print()
+    per_theme = [{s.theme: s for s in b.per_theme if s.support} for _, b in scored]
+    table(
+        ["F1 by theme", "answers", *names],
+        [
+            [theme, str(first.support), *(f"{scores[theme].f1:.2f}" for scores in per_theme)]
+            for theme, first in per_theme[0].items()
+        ],
+    )
+    shipped = next((b for name, b in scored if name.startswith("builtin")), None)
+    if shipped is not None:
+        print()
+        table(
+            ["builtin: theme", "precision", "recall", "F1", "answers"],
+            [
+                [s.theme, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support)]
+                for s in shipped.per_theme
+                if s.support
+            ],
+        )
 
 
 # --- cross-validation on the training split ---------------------------------------------
@@ -377,39 +436,50 @@ def main() -> None:
 
     survey = load_survey(REPO / "config.yml")
     themes = survey.theme_ids
+    threshold = survey.nlu.threshold
     train = load_dir(TRAIN_DIR, themes)
-    shipped_model = BuiltinClassifier.train(train, themes, threshold=survey.nlu.threshold)
-    blind_report(shipped_model, themes)
-    if args.blind_only:
-        return
-    print()
     test = load_dir(TEST_DIR, themes)
-    labels = sorted({t for e in train for t in e.themes})
-    print(f"training examples {len(train)}, held-out examples {len(test)}")
-    print(f"{FOLDS}-fold cross-validation on the training split:")
-    shipped = cross_validate(builtin_scores(labels), train, labels)
-    print_cross_validation("builtin", shipped, detail=True)
-    threshold = shipped.best_threshold
-    if args.calibration:
-        print("calibration recipes, same folds:")
-        for name, make in calibration_recipes().items():
-            result = cross_validate(pipeline_scores(make, labels), train, labels)
-            print_cross_validation(name, result, detail=False)
-
+    blind = BlindSet.load(themes)
     rows = [
-        *([] if args.no_rasa else rasa_rows(themes, test, survey.nlu.rasa.threshold)),
         measure(
             f"builtin (threshold {threshold})",
             lambda: BuiltinClassifier.train(train, themes, threshold=threshold),
             test,
             themes,
+            blind,
+            trace_memory=not args.blind_only,
         ),
-        measure("keyword list", lambda: KeywordClassifier.train(train, themes), test, themes),
+        measure(
+            "keyword list",
+            lambda: KeywordClassifier.train(train, themes),
+            test,
+            themes,
+            blind,
+            trace_memory=not args.blind_only,
+        ),
     ]
+    if not (args.no_rasa or args.blind_only):
+        rows += rasa_rows(themes, test, blind, survey.nlu.rasa.threshold)
+    print_blind(rows)
+    if args.blind_only:
+        return
+
     print()
+    labels = sorted({t for e in train for t in e.themes})
+    print(f"training examples {len(train)}, held-out examples {len(test)}")
+    print(f"{FOLDS}-fold cross-validation on the training split:")
+    shipped = cross_validate(builtin_scores(labels), train, labels)
+    print_cross_validation("builtin", shipped, detail=True)
+    if args.calibration:
+        print("calibration recipes, same folds:")
+        for name, make in calibration_recipes().items():
+            result = cross_validate(pipeline_scores(make, labels), train, labels)
+            print_cross_validation(name, result, detail=False)
+    print()
+    print("held-out split (nlu/data/test):")
     print_table(rows)
     print()
-    print_per_theme(next(row for row in rows if row.name.startswith("builtin")))
+    print_per_theme(rows[0])
 
 
 # -- Rasa: trained and served in its own environment -----------------------------------
@@ -420,14 +490,16 @@ RASA_PIPELINES = {
 }
 
 
-def rasa_rows(themes: Sequence[str], test: Sequence[Example], threshold: float) -> list[Row]:
+def rasa_rows(
+    themes: Sequence[str], test: Sequence[Example], blind: BlindSet | None, threshold: float
+) -> list[Row]:
     """Both Rasa pipelines, measured like the in-process backends."""
     executable = REPO / ".venv-rasa" / "bin" / "rasa"
     if not executable.exists():
         print("rasa: skipped, there is no .venv-rasa (run `make setup-rasa`)")
         return []
     return [
-        rasa_row(name, executable, pipeline, themes, test, threshold)
+        rasa_row(name, executable, pipeline, themes, test, blind, threshold)
         for name, pipeline in RASA_PIPELINES.items()
     ]
 
@@ -438,9 +510,10 @@ def rasa_row(
     pipeline: Path,
     themes: Sequence[str],
     test: Sequence[Example],
+    blind: BlindSet | None,
     threshold: float,
 ) -> Row:
-    """Train, serve on a free loopback port, parse the held-out split, stop."""
+    """Train, serve on a free loopback port, parse the held-out split and the blind set, stop."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         started = time.perf_counter()
@@ -464,6 +537,11 @@ def rasa_row(
             url = f"http://127.0.0.1:{port}"
             asyncio.run(wait_until_ready(url, seconds=300))
             predictions, latencies = asyncio.run(parse_all(url, themes, test, threshold))
+            blind_predictions = (
+                asyncio.run(parse_all(url, themes, blind.examples, threshold, rounds=1))[0]
+                if blind
+                else []
+            )
             rss = psutil.Process(server.pid).memory_info().rss
         finally:
             server.terminate()
@@ -484,6 +562,7 @@ def rasa_row(
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         peak_mb=rss / 2**20,
         per_theme=report.per_theme,
+        blind=blind.score(blind_predictions, themes) if blind else None,
     )
 
 
@@ -496,16 +575,21 @@ def _rethreshold(prediction: Prediction, threshold: float) -> Prediction:
 
 
 async def parse_all(
-    url: str, themes: Sequence[str], test: Sequence[Example], threshold: float
+    url: str,
+    themes: Sequence[str],
+    test: Sequence[Example],
+    threshold: float,
+    *,
+    rounds: int = LATENCY_ROUNDS,
 ) -> tuple[list[Prediction], list[float]]:
-    """Every held-out text through /model/parse, timed one by one (after a warm-up)."""
+    """Every text through /model/parse, timed one by one (after a warm-up)."""
     classifier = RasaClassifier(url, themes, threshold, attempt_timeout=30)
     predictions: list[Prediction] = []
     latencies: list[float] = []
     try:
         for example in test[:20]:
             await classifier.classify(example.text)
-        for _ in range(LATENCY_ROUNDS):
+        for _ in range(rounds):
             predictions = []
             for example in test:
                 one = time.perf_counter()

@@ -15,7 +15,13 @@ from bot.logs import configure_logging
 from cli.support import load_config, load_settings, open_database, parse_moment, progress_bar
 from nlu.data import to_rasa_yaml
 from reports.exports.labels import LabelFileError, gold_examples, plan_import, read_label_sheet
-from reports.exports.transcripts import STAFF_LANGUAGE, TranscriptBuilder, TranscriptRow
+from reports.exports.transcripts import (
+    STAFF_LANGUAGE,
+    ExportOrder,
+    TranscriptBuilder,
+    TranscriptRow,
+    uncertain_first,
+)
 from reports.exports.writers import CsvStyle, ThemeInfo, write_csv, write_jsonl, write_xlsx
 from reports.files import private_output
 from storage import repository as repo
@@ -125,6 +131,13 @@ def export(
             "byte-order mark. comma: RFC 4180 without byte-order mark, for other tools."
         ),
     ] = Separator.semicolon,
+    order: Annotated[
+        ExportOrder,
+        typer.Option(
+            help="conversation (default): each participant's answers together. uncertain: the "
+            "unlabelled answers the classifier is least sure of first, to label those first."
+        ),
+    ] = ExportOrder.conversation,
 ) -> None:
     """Transcripts for staff: one row per answer, pseudonymised and redacted, mode 0600."""
     settings = load_settings()
@@ -138,6 +151,12 @@ def export(
         finished_only=finished_only,
     )
     wanted_themes = _check_ids("theme", theme or (), survey.theme_ids)
+    if order is ExportOrder.uncertain and format is ExportFormat.html:
+        raise typer.BadParameter(
+            "the html export shows whole conversations; use csv, xlsx or jsonl to label by "
+            "uncertainty",
+            param_hint="--order",
+        )
     if format is not ExportFormat.html and output.is_dir():
         raise typer.BadParameter(f"{output} is a folder; give a file name", param_hint="--output")
     database = open_database(settings)
@@ -147,7 +166,9 @@ def export(
         with database.snapshot() as session, progress_bar() as progress:
             total = repo.count_transcript_rows(session, filters)
             records = repo.transcript_rows(session, filters)
-            rows = _counted(builder.rows(records), progress, total)
+            rows: Iterable[TranscriptRow] = _counted(builder.rows(records), progress, total)
+            if order is ExportOrder.uncertain:
+                rows = uncertain_first(rows)
             if format is ExportFormat.csv:
                 style = CsvStyle() if separator is Separator.semicolon else CsvStyle.standard()
                 count = write_csv(rows, output, style)

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
+
+
+def certainty(scores: Mapping[str, float]) -> float:
+    """How sure a set of theme scores is, from 0 (not at all) to 1.
+
+    Either doubt counts: a low best score (no theme fits) or a second theme
+    close behind the best (two fit equally). Staff labelling the least certain
+    answers first fix the most per label (``jeugdstem export --order uncertain``).
+    """
+    ranked = sorted(scores.values(), reverse=True)
+    if not ranked:
+        return 0.0
+    best = ranked[0]
+    second = ranked[1] if len(ranked) > 1 else 0.0
+    return min(best, best - second)
 
 
 @dataclass(frozen=True)
@@ -18,6 +34,11 @@ class Prediction:
     def best_score(self) -> float:
         """The highest score of any theme (0 when there are none)."""
         return max(self.scores.values(), default=0.0)
+
+    @property
+    def certainty(self) -> float:
+        """How sure the prediction is (:func:`certainty`)."""
+        return certainty(self.scores)
 
     def ranked(self) -> list[str]:
         """Every theme, highest score first (ties in configured order)."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, NamedTuple
 
+from nlu.classifier import certainty
 from privacy.identity import short_pseudonym
 from privacy.redact import redact
 from storage.repository import TranscriptRecord
@@ -43,6 +45,18 @@ class TranscriptRow(NamedTuple):
     confirmed_themes: tuple[str, ...] | None
     staff_themes: tuple[str, ...] | None
     distress: bool
+    # How sure the classifier was over all its scores (nlu.classifier.certainty);
+    # None when the answer was not classified.
+    certainty: float | None = None
+
+    @property
+    def needs_label(self) -> bool:
+        """A classified answer that neither staff nor the young person has labelled."""
+        return (
+            self.certainty is not None
+            and self.staff_themes is None
+            and self.confirmed_themes is None
+        )
 
     @property
     def confidence(self) -> float | None:
@@ -91,18 +105,24 @@ class ParticipantSummary:
     themes: dict[str, int] = field(default_factory=dict)
 
     def add(self, row: TranscriptRow) -> None:
-        """Count one more answer of this participant."""
+        """Count one more answer of this participant, in whatever order rows come."""
         if row.participation not in self.participations and row.finished:
             self.finished += 1
         self.participations.add(row.participation)
-        self.language = row.language
         if row.source:
             self.sources.add(row.source)
-        self.age_band = row.age_band or self.age_band
-        self.area = row.area or self.area
         self.answers += 1
-        self.first_answer = self.first_answer or row.answered_at
-        self.last_answer = row.answered_at
+        if self.first_answer is None or row.answered_at < self.first_answer:
+            self.first_answer = row.answered_at
+        if self.last_answer is None or row.answered_at >= self.last_answer:
+            # The newest answer has the newest profile.
+            self.last_answer = row.answered_at
+            self.language = row.language
+            self.age_band = row.age_band or self.age_band
+            self.area = row.area or self.area
+        else:
+            self.age_band = self.age_band or row.age_band
+            self.area = self.area or row.area
         for theme in row.themes:
             self.themes[theme] = self.themes.get(theme, 0) + 1
 
@@ -153,7 +173,33 @@ class TranscriptBuilder:
             confirmed_themes=_maybe_tuple(record.confirmed_themes),
             staff_themes=_maybe_tuple(record.staff_themes),
             distress=bool(record.distress),
+            certainty=certainty(_floats(record.theme_scores)) if record.theme_scores else None,
         )
+
+
+class ExportOrder(StrEnum):
+    """The order of an export's rows."""
+
+    conversation = "conversation"  # each participant's answers together, as they came
+    uncertain = "uncertain"  # unlabelled answers the classifier is least sure of first
+
+
+def uncertain_first(rows: Iterable[TranscriptRow]) -> list[TranscriptRow]:
+    """Unlabelled answers, least certain first; then the rest in their order.
+
+    Staff labelling a few minutes a week fix the most this way: a label where
+    the classifier already agrees with itself teaches it little.
+    """
+    rows = list(rows)
+    to_label = sorted(
+        (row for row in rows if row.needs_label),
+        key=lambda row: (row.certainty, row.answer_id),
+    )
+    return to_label + [row for row in rows if not row.needs_label]
+
+
+def _floats(scores: Mapping[str, Any]) -> dict[str, float]:
+    return {theme: float(score) for theme, score in scores.items()}
 
 
 def _maybe_tuple(values: Sequence[str] | None) -> tuple[str, ...] | None:
