@@ -30,14 +30,13 @@ from collections.abc import Sequence
 from nlu.distress import (
     DATA_DIR,
     STYLES,
-    TRAIN_PATH,
     Distress,
     DistressDetector,
     Example,
     RiskKind,
     default_examples,
-    load_labelled,
     pattern_hits,
+    training_examples,
 )
 
 DEV_PATH = DATA_DIR / "dev.jsonl"
@@ -74,8 +73,11 @@ def _line(name: str, detector: DistressDetector, held: Sequence[Example]) -> str
 
 def cross_validate() -> None:
     examples = default_examples()
-    labelled = load_labelled(TRAIN_PATH)
-    print(f"training examples: {len(labelled)} in train.yml, {len(examples)} with barrier answers")
+    labelled = training_examples()
+    print(
+        f"training examples: {len(labelled)} in the training files, "
+        f"{len(examples)} with barrier answers"
+    )
     print("\n## Leave one kind out (recall of the held-out kind; patterns stay)")
     print("| kind held out | n | recall (patterns OR model) | patterns alone | negatives flagged |")
     print("|---|---|---|---|---|")
