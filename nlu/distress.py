@@ -51,7 +51,7 @@ import numpy as np
 import yaml
 
 from nlu.data import barrier_answers
-from nlu.linear import TfidfLinear, load_model, save_model
+from nlu.linear import TfidfLinear, load_model, min_df, save_model
 from nlu.ngrams import char_wb_ngrams
 from nlu.normalise import fold, normalise, plain, variants
 from nlu.risk import Distress, DistressLevel, RiskKind, by_urgency
@@ -120,7 +120,7 @@ _FOLDS = 3
 # a saved model of another recipe is trained again at the next start.
 # The precisions choose the thresholds, so they are part of the recipe.
 RECIPE = (
-    "distress/tfidf-charwb2-5+words1-2/logreg-ovr-kinds+level/v4"
+    "distress/tfidf-charwb2-5+words1-2-mindf2/logreg-ovr-kinds+level/v5"
     f"/precision-{MODEL_PRECISION}-{ALARM_PRECISION}"
 )
 
@@ -1917,7 +1917,9 @@ class DistressDetector:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.model_selection import StratifiedKFold
 
-        vectorizer = TfidfVectorizer(analyzer=_features, sublinear_tf=True, min_df=1)
+        vectorizer = TfidfVectorizer(
+            analyzer=_features, sublinear_tf=True, min_df=min_df(len(examples))
+        )
         matrix = vectorizer.fit_transform([_model_text(e.text) for e in examples])
         targets = _targets(examples)
         positive = np.array([e.positive for e in examples])
