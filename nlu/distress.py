@@ -109,8 +109,8 @@ EVERYDAY_PATH = DATA_DIR / "everyday.txt"
 # The model's concern threshold is the lowest (the highest recall) whose out-of-fold
 # precision on the training data still reaches MODEL_PRECISION; alarm needs
 # ALARM_PRECISION. The model adds flags to the patterns' only where it is about as
-# precise as the target for both. 0.85 is the detector's precision target; with 0.80
-# the development set lost no recall at 0.85 and flagged 18 instead of 23 of its 150
+# precise as the target for both. 0.85 is the detector's precision target; against
+# 0.80 it lost no recall on the development set and flagged 18 instead of 23 of its 150
 # negatives (docs/safeguarding.md).
 MODEL_PRECISION = 0.85
 ALARM_PRECISION = 0.95

@@ -365,6 +365,19 @@ def test_train_and_test_are_disjoint() -> None:
     assert overlap == []
 
 
+def test_every_training_file_is_read_and_a_text_in_two_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "train.yml", tmp_path / "train-more.yml"
+    first.write_text("suicide:\n  alarm:\n    standard:\n      - ik wil dood\n", "utf-8")
+    second.write_text("none:\n  standard:\n    - ik wil een ijsje\n", "utf-8")
+    monkeypatch.setattr(nlu.distress, "TRAIN_PATHS", (first, second))
+    assert [e.text for e in nlu.distress.training_examples()] == ["ik wil dood", "ik wil een ijsje"]
+    second.write_text("none:\n  standard:\n    - Ik  wil DOOD\n", "utf-8")
+    with pytest.raises(ValueError, match=r"is also in train\.yml"):
+        nlu.distress.training_examples()
+
+
 def test_load_examples_gives_the_most_urgent_kind() -> None:
     pairs = dict(load_examples(TRAIN_PATH))
     assert set(pairs.values()) == {*KINDS, "none"}
