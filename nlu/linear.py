@@ -32,21 +32,6 @@ from numpy.typing import NDArray
 
 Floats = NDArray[np.float32]
 
-MIN_DF_FROM = 200  # training texts; below this, every feature is kept (min_df)
-
-
-def min_df(examples: int) -> int:
-    """How many training texts must have a feature for the model to keep it.
-
-    The distress model trains with this rule: an n-gram that only one text has is
-    mostly that text's typo or name, and dropping them halves its vocabulary, and the
-    bot's memory for it, at the same quality (docs/safeguarding.md). The theme model
-    keeps them: there they carried French answers and stories on the blind set
-    (docs/nlu.md). A small training set (a test) keeps everything, or too little
-    would be left to learn from.
-    """
-    return 2 if examples >= MIN_DF_FROM else 1
-
 
 @dataclass(frozen=True)
 class Block:

@@ -71,10 +71,3 @@ def test_weights_of_the_wrong_shape_are_refused() -> None:
     _, _, _, model = _fitted()
     with pytest.raises(ValueError, match="weights are"):
         TfidfLinear(model.blocks, model.weights[:-1], model.bias)
-
-
-def test_a_large_training_set_drops_the_features_only_one_text_has() -> None:
-    from nlu.linear import MIN_DF_FROM, min_df
-
-    assert min_df(MIN_DF_FROM - 1) == 1  # a small set keeps every feature
-    assert min_df(MIN_DF_FROM) == 2
