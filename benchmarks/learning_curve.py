@@ -54,10 +54,11 @@ def uncertain_curve(
     """Label the least certain answers first, rescoring the pool after every step."""
     labelled: list[Example] = []
     remaining = list(pool)
+    model = BuiltinClassifier.train(base, themes, threshold)
     scores = []
     for step in STEPS:
-        model = BuiltinClassifier.train(base + labelled, themes, threshold)
         if step > len(labelled):
+            # The last step's model ranks what is left, as last week's model would.
             ranked = sorted(remaining, key=lambda e: model.predict(e.text).certainty)
             chosen = ranked[: step - len(labelled)]
             labelled += chosen
