@@ -51,6 +51,7 @@ from nlu.distress import (
     pattern_kinds,
     training_examples,
 )
+from tests.support.paths import REPO
 
 RECALL_TARGET = 0.95
 PRECISION_TARGET = 0.85
@@ -133,7 +134,7 @@ def report_blind(detector: DistressDetector, folder: Path, about: str) -> None:
     """One blind set: figures only, never its texts (so nobody tunes on them)."""
     positives = load_blind(folder / "positives.jsonl", "category")
     negatives = load_blind(folder / "negatives.jsonl", "kind")
-    print(f"# BLIND set {folder.relative_to(DISTRESS_DIR.parent.parent.parent)} ({about})")
+    print(f"# BLIND set {folder.relative_to(REPO)} ({about})")
     print(f"positives {len(positives)}, hard negatives {len(negatives)}")
     print("shipped decision as the bot calls it: DistressDetector.default().detect(text)")
 
