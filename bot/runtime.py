@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.engine import SurveyEngine
+from bot.engine.staff import StaffDesk
 from bot.settings import Settings, model_dir
 from nlu.risk import RiskKind
 from nlu.service import Analyser, distress_detector, theme_service
@@ -25,6 +26,8 @@ class Runtime:
     engine: SurveyEngine
     pseudonymizer: Pseudonymizer
     analyser: Analyser
+    # Workers' claims, answers and closures in the staff chat.
+    desk: StaffDesk
 
     async def aclose(self) -> None:
         """Release the NLU's connections and the database pool."""
@@ -76,5 +79,12 @@ def build_runtime(
     secret = load_or_create_secret(configured, settings.database_url)
     database = database or Database(settings.database_url)
     analyser = build_analyser(survey, settings)
-    engine = SurveyEngine(survey, database, CallbackCodec(secret), analyser)
-    return Runtime(settings, survey, database, engine, Pseudonymizer(secret), analyser)
+    engine = SurveyEngine(
+        survey,
+        database,
+        CallbackCodec(secret),
+        analyser,
+        staff_chat=settings.jeugdstem_staff_chat_id is not None,
+    )
+    desk = StaffDesk(survey, database, engine.buttons, engine.handover, engine.clock)
+    return Runtime(settings, survey, database, engine, Pseudonymizer(secret), analyser, desk)

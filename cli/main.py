@@ -9,6 +9,7 @@ import typer
 
 from bot.logs import configure_logging
 from bot.settings import Settings
+from cli.cases import cases
 from cli.demo import demo
 from cli.export import export, labels_app
 from cli.nlu import nlu_app
@@ -33,6 +34,7 @@ app.add_typer(labels_app, name="labels")
 app.command()(export)
 app.command()(demo)
 app.command()(report)
+app.command()(cases)
 
 NO_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot cannot log in to Telegram.

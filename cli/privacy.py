@@ -86,18 +86,20 @@ def forget(
 
 @privacy_app.command()
 def retention() -> None:
-    """Redact answer texts older than privacy.retention_days; drop dormant chat ids."""
+    """Redact old answer texts; drop dormant chat ids and the messages of long-closed cases."""
     settings = load_settings()
     configure_logging("WARNING")
     survey = load_config(settings)
     database = open_database(settings)
     try:
-        result = asyncio.run(apply_retention(database, survey.privacy))
+        result = asyncio.run(apply_retention(database, survey.privacy, survey.handover))
     finally:
         database.dispose()
     typer.echo(
         f"Redacted {result.answers_redacted} answer texts older than "
         f"{survey.privacy.retention_days} days; forgot {result.chat_links_dropped} chat ids "
-        f"not seen for {survey.privacy.chat_link_days} days.",
+        f"not seen for {survey.privacy.chat_link_days} days; deleted "
+        f"{result.case_messages_deleted} messages of cases closed over "
+        f"{survey.handover.retention_days} days ago.",
         err=True,
     )

@@ -15,11 +15,11 @@ from functools import partial
 import structlog
 
 from privacy.redact import redact
-from storage import Database
+from storage import Database, cases
 from storage import repository as repo
 from storage.erasure import rewrite_old_texts
 from storage.models import utcnow
-from survey.config import PrivacySettings
+from survey.config import HandoverSettings, PrivacySettings
 
 # Small batches: on SQLite each runs on the event loop, between conversation turns.
 _BATCH = 100
@@ -33,9 +33,13 @@ class RetentionResult:
 
     answers_redacted: int
     chat_links_dropped: int
+    # Messages of handover cases closed longer ago than handover.retention_days.
+    case_messages_deleted: int = 0
 
 
-async def apply_retention(database: Database, privacy: PrivacySettings) -> RetentionResult:
+async def apply_retention(
+    database: Database, privacy: PrivacySettings, handover: HandoverSettings | None = None
+) -> RetentionResult:
     """One retention run, in short batches so conversations go on meanwhile."""
     redacted = 0
     last_id = 0
@@ -49,19 +53,28 @@ async def apply_retention(database: Database, privacy: PrivacySettings) -> Reten
         redacted += changed
     before = utcnow() - timedelta(days=privacy.chat_link_days)
     dropped = await database.run(partial(repo.drop_dormant_chat_links, before=before))
-    return RetentionResult(redacted, dropped)
+    deleted = 0
+    if handover is not None:
+        closed_before = utcnow() - timedelta(days=handover.retention_days)
+        deleted = await database.run(
+            partial(cases.delete_old_messages, closed_before=closed_before)
+        )
+    return RetentionResult(redacted, dropped, deleted)
 
 
-async def retention_daily(database: Database, privacy: PrivacySettings) -> None:
+async def retention_daily(
+    database: Database, privacy: PrivacySettings, handover: HandoverSettings
+) -> None:
     """Inside the bot: a first run a minute after start, then every 24 hours."""
     await asyncio.sleep(60)
     while True:
         try:
-            result = await apply_retention(database, privacy)
+            result = await apply_retention(database, privacy, handover)
             log.info(
                 "retention_applied",
                 answers_redacted=result.answers_redacted,
                 chat_links_dropped=result.chat_links_dropped,
+                case_messages_deleted=result.case_messages_deleted,
             )
         except Exception as error:
             # The next day tries again; the conversation must not suffer. Only the type is

@@ -11,6 +11,8 @@ from storage.database import Database, normalize_database_url
 from storage.models import (
     Answer,
     Base,
+    Case,
+    CaseMessage,
     ChatLink,
     Conversation,
     Participant,
@@ -21,6 +23,8 @@ from storage.models import (
 __all__ = [
     "Answer",
     "Base",
+    "Case",
+    "CaseMessage",
     "ChatLink",
     "Conversation",
     "Database",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -169,3 +170,91 @@ class ProcessedUpdate(Base):
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseReason(StrEnum):
+    """Why a young person's conversation was handed to a youth worker."""
+
+    ALARM = "alarm"  # a message showed acute danger
+    CONCERN = "concern"  # "Ik wil met iemand praten" after "Gaat het met je?"
+    REQUEST = "request"  # /praten, or asked in their own words
+
+
+class CaseClosure(StrEnum):
+    """Who ended a case."""
+
+    YOUNG = "young"  # /stop
+    WORKER = "worker"  # Afsluiten in the staff chat
+    # The young person erased their data: the case row goes with them, so this is never
+    # stored; it names the closure in the staff chat.
+    ERASED = "erased"
+
+
+class Sender(StrEnum):
+    """Who wrote a message of a case."""
+
+    YOUNG = "young"
+    WORKER = "worker"
+
+
+class Case(Base):
+    """A young person who agreed to talk to a youth worker, and what became of it.
+
+    The row lives as long as the participant (counts for the report); its messages
+    are deleted ``handover.retention_days`` after it closed.
+    """
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(16))  # CaseReason
+    # The risk kinds that were heard, most urgent first (empty for a plain request).
+    risk_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    age_band: Mapped[str | None] = mapped_column(String(32))
+    source: Mapped[str | None] = mapped_column(String(32))
+    # When the young person said "Ja, graag": their agreement to pass it on.
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Opened when no worker was on shift.
+    out_of_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The case card in the staff chat, so its buttons and replies find the case.
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The worker who took it (a configured staff member's Telegram user id, not a young person's).
+    worker_id: Mapped[int | None] = mapped_column(BigInteger)
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    first_answer_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+    closed_by: Mapped[str | None] = mapped_column(String(16))  # CaseClosure
+    # The last time an unclaimed alarm case was put before a new shift.
+    escalated_at: Mapped[datetime | None] = mapped_column()
+
+    messages: Mapped[list[CaseMessage]] = relationship(
+        back_populates="case", passive_deletes=True, order_by="CaseMessage.id"
+    )
+
+    __table_args__ = (Index("ix_cases_card_message_id", "card_message_id"),)
+
+
+class CaseMessage(Base):
+    """One message of a case's conversation, either way."""
+
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(8))  # Sender
+    # The survey answer that led to the case (an alarm, a concern), kept with the thread
+    # so the worker who takes it reads it in full and the card shows it redacted.
+    opening: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str | None] = mapped_column(Text)
+    # "photo", "voice", ...: relayed as it is, never stored (the channel keeps the file).
+    media: Mapped[str | None] = mapped_column(String(16))
+    # The message's id in the chat it was written in (to copy a photo or voice on).
+    channel_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Its copy in the staff chat: a worker answers by replying to it.
+    staff_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="messages")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import (
     Answer,
+    Case,
     ChatLink,
     Conversation,
     Participant,
@@ -405,6 +406,21 @@ def participant_data(session: Session, participant_id: int) -> dict[str, Any]:
                 ],
             }
             for p in participant.participations
+        ],
+        # Conversations with a youth worker (handover), each with its messages either way.
+        "cases": [
+            {
+                "reason": case.reason,
+                "opened_at": when(case.opened_at),
+                "closed_at": when(case.closed_at),
+                "messages": [
+                    {"from": m.sender, "text": m.text, "media": m.media, "at": when(m.created_at)}
+                    for m in case.messages
+                ],
+            }
+            for case in session.execute(
+                select(Case).where(Case.participant_id == participant_id).order_by(Case.id)
+            ).scalars()
         ],
     }
 

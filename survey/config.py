@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from survey.helplines import Helpline
+from survey.clock import LOCAL_TIME
+from survey.helplines import Helpline, Opening
 from survey.yamlfile import parse
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,23}$")]
@@ -181,6 +183,73 @@ class ReportSettings(_Model):
     low_confidence: float = Field(default=0.5, gt=0, le=1)
 
 
+class Worker(_Model):
+    """A youth worker who may take cases in the staff chat.
+
+    The Telegram user id is a deployment setting about staff, not data of young
+    people; the young person sees only ``name``.
+    """
+
+    telegram_id: int
+    # What the young person reads: "Sara, Bolwerk".
+    name: str = Field(min_length=1, max_length=60)
+
+
+class HandoverSettings(_Model):
+    """A youth worker taking over a conversation (`/praten`, and after distress)."""
+
+    # Nobody listed: "talk to someone" gives the helplines and alerts the staff chat only.
+    workers: tuple[Worker, ...] = ()
+    # When workers read the staff chat (local time); outside them the young person is
+    # told so at once. Empty: always staffed.
+    hours: tuple[Opening, ...] = ()
+    # Case messages (the relayed conversation) are deleted this long after the case closed.
+    retention_days: int = Field(default=30, ge=1)
+
+    def worker(self, telegram_id: int) -> Worker | None:
+        """The configured worker with this Telegram user id, or None."""
+        return next((w for w in self.workers if w.telegram_id == telegram_id), None)
+
+    def staffed_at(self, moment: datetime) -> bool:
+        """Whether workers read the staff chat at this moment."""
+        if not self.hours:
+            return True
+        local = moment.astimezone(LOCAL_TIME)
+        return any(opening.covers(local) for opening in self.hours)
+
+    def next_shift(self, moment: datetime) -> datetime | None:
+        """When the next shift starts after ``moment`` (local time), None if always staffed.
+
+        Found by stepping through the coming week a minute at a time: hours are
+        written in whole minutes, and a week is 10,080 cheap checks.
+        """
+        if not self.hours:
+            return None
+        local = moment.astimezone(LOCAL_TIME).replace(second=0, microsecond=0)
+        was_staffed = self.staffed_at(local)
+        for minutes in range(1, 8 * 24 * 60):
+            candidate = local + timedelta(minutes=minutes)
+            staffed = self.staffed_at(candidate)
+            if staffed and not was_staffed:
+                return candidate
+            was_staffed = staffed
+        return None
+
+    def shift_end(self, moment: datetime) -> datetime | None:
+        """When the shift running at ``moment`` (or else the next) ends; None: always staffed."""
+        if not self.hours:
+            return None
+        start = moment if self.staffed_at(moment) else self.next_shift(moment)
+        if start is None:
+            return None
+        local = start.astimezone(LOCAL_TIME).replace(second=0, microsecond=0)
+        for minutes in range(1, 8 * 24 * 60):
+            candidate = local + timedelta(minutes=minutes)
+            if not self.staffed_at(candidate):
+                return candidate
+        return None
+
+
 # Messages the engine uses; a config that lacks one is rejected at start-up.
 MESSAGE_KEYS = (
     "welcome",
@@ -250,6 +319,18 @@ MESSAGE_KEYS = (
     "command_language",
     "command_stop",
     "command_delete",
+    "command_praten",
+    "handover_offer",
+    "button_handover_yes",
+    "button_handover_no",
+    "handover_declined",
+    "handover_opened",
+    "handover_out_of_hours",
+    "handover_waiting",
+    "handover_claimed",
+    "handover_closed_by_worker",
+    "handover_closed_by_young",
+    "handover_already_open",
 )
 
 
@@ -270,6 +351,7 @@ class Survey(_Model):
     special_themes: SpecialThemes = SpecialThemes()
     nlu: NluSettings = NluSettings()
     report: ReportSettings = ReportSettings()
+    handover: HandoverSettings = HandoverSettings()
 
     @property
     def theme_ids(self) -> list[str]:
@@ -381,6 +463,10 @@ def _check_survey(survey: Survey) -> list[Problem]:
             problems.append(
                 (("report", "solution_questions", index), f"{question_id!r} is no open question")
             )
+
+    worker_ids = [worker.telegram_id for worker in survey.handover.workers]
+    if len(set(worker_ids)) != len(worker_ids):
+        problems.append((("handover", "workers"), "a worker is listed twice"))
 
     minimum = survey.privacy.minimum_age
     previous_max: int | None = None

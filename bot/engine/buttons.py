@@ -30,6 +30,9 @@ class ButtonKind(StrEnum):
     THEMES_PICKED = "f"
     TALK = "h"  # "I want to talk to someone", after a distress check-in
     AGE_CONFIRM = "y"  # "yes, I am under the minimum age" (erases) or "no, a slip"
+    HANDOVER = "v"  # "Ja, graag" / "Nee" to a youth worker reading along
+    CLAIM_CASE = "w"  # a worker in the staff chat: "Ik neem dit op"
+    CLOSE_CASE = "e"  # a worker in the staff chat: "Afsluiten"
 
 
 # The arguments each kind's data carries, in order.
@@ -48,6 +51,9 @@ ARGUMENTS: dict[ButtonKind, tuple[str, ...]] = {
     ButtonKind.THEMES_PICKED: ("question",),
     ButtonKind.TALK: ("risk kind",),
     ButtonKind.AGE_CONFIRM: ("age band", "yes/no"),
+    ButtonKind.HANDOVER: ("case reason", "risk kind", "yes/no"),
+    ButtonKind.CLAIM_CASE: ("case id",),
+    ButtonKind.CLOSE_CASE: ("case id",),
 }
 
 # The source argument of a button made without a deep-link code.

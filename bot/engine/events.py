@@ -52,9 +52,34 @@ class NonText:
     """Voice, photo, sticker, location, document, ...: anything we cannot read."""
 
     kind: str
+    # The channel's id for the message, so a handover can copy it on to a youth worker.
+    message_id: int | None = None
 
 
 Event = Start | Command | Text | Edit | Press | NonText
+
+
+@dataclass(frozen=True)
+class StaffPress:
+    """A worker pressed a button of a case card in the staff chat."""
+
+    worker_id: int
+    data: str
+    # The card's message in the staff chat.
+    message_id: int
+
+
+@dataclass(frozen=True)
+class StaffMessage:
+    """A message in the staff chat: an answer to a young person when it replies to a case."""
+
+    worker_id: int
+    message_id: int
+    # The staff-chat message it replies to; None for talk among the staff.
+    reply_to: int | None
+    text: str | None = None
+    # "photo", "voice", ...: relayed by copying the message, never stored.
+    media: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +117,46 @@ class Reply:
     buttons: Keyboard = ()
 
 
+@dataclass(frozen=True)
+class Post:
+    """A message for the other side of a handover: a text, or a copy of a photo or voice."""
+
+    text: str | None = None
+    buttons: Keyboard = ()
+    # The message to copy, by its id in the chat it came from (the young person's chat
+    # for the staff side, the staff chat for the young person's).
+    copy_of: int | None = None
+    # The staff-chat message it answers (the case card, a worker's message).
+    reply_to: int | None = None
+    # Remember where it lands: the case message it copies, or the case whose card it is.
+    note_message: int | None = None
+    note_card: int | None = None
+
+
+@dataclass
+class Handoff:
+    """What a handover turn sends across: to the staff chat and to the young person."""
+
+    to_staff: list[Post] = field(default_factory=list)
+    # (staff-chat message id, its new content): the case card as it stands now.
+    staff_edits: list[tuple[int, Reply]] = field(default_factory=list)
+    to_young: list[Post] = field(default_factory=list)
+    # Where the young person reads (None: unreachable, nothing goes to them).
+    young_chat: int | None = None
+
+
+@dataclass
+class StaffResponse:
+    """Everything the adapter should do for one staff-chat event."""
+
+    handoff: Handoff = field(default_factory=Handoff)
+    # A short pop-up that answers a button press.
+    notice: str | None = None
+    # For logs: the case it was about, and what happened ("claimed", "relayed", ...).
+    case_id: int | None = None
+    outcome: str = "ignored"
+
+
 @dataclass
 class Response:
     """Everything the adapter should do for one event."""
@@ -110,3 +175,6 @@ class Response:
     distress_level: DistressLevel | None = None
     # Tell the staff chat: an alarm, or a young person who asked to talk to someone.
     alert_staff: bool = False
+    # A handover case was opened, relayed to, or closed in this turn.
+    handoff: Handoff | None = None
+    case_id: int | None = None

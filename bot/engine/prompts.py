@@ -16,7 +16,7 @@ from survey.config import AgeBand, Option, Question, Survey
 from survey.text import fold_words
 
 # Commands shown in the channel's menu, in this order.
-MENU_COMMANDS = ("start", "help", "privacy", "language", "stop", "mydata", "delete")
+MENU_COMMANDS = ("start", "help", "praten", "privacy", "language", "stop", "mydata", "delete")
 
 # A message that is about age and nothing else ("15", "ik ben 15", "15 jaar", "j'ai 15
 # ans", "i'm 15 y/o"), on folded words. A sentence that merely holds a number ("de bus

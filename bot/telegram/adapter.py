@@ -67,6 +67,7 @@ from bot.engine import (
     Text,
     command_menu,
 )
+from bot.engine.events import Handoff, Post, StaffMessage, StaffPress, StaffResponse
 from bot.runtime import Runtime
 from bot.telegram.delivery import HandledUpdates, HandlingQueue, Poller, run_polling
 from bot.telegram.flood import FloodGuard
@@ -74,6 +75,7 @@ from bot.telegram.transport import AiohttpRequest
 from privacy.identity import short_pseudonym
 from privacy.redact import redact
 from privacy.retention import retention_daily
+from storage import cases
 from storage import repository as repo
 from storage.database import database_unavailable
 from survey.text import split_utf16
@@ -245,6 +247,11 @@ class TelegramAdapter:
             .build()
         )
         message = filters.UpdateType.MESSAGE & PRIVATE
+        staff_chat = settings.jeugdstem_staff_chat_id
+        if staff_chat is not None:
+            # Workers answer young people by replying in the staff chat (bot/engine/staff.py).
+            staff = filters.UpdateType.MESSAGE & filters.Chat(chat_id=staff_chat)
+            application.add_handler(MessageHandler(staff, self.on_staff_message))
         application.add_handler(CommandHandler("start", self.on_start, filters=message))
         application.add_handler(MessageHandler(message & filters.COMMAND, self.on_command))
         application.add_handler(MessageHandler(message & filters.TEXT, self.on_text))
@@ -260,7 +267,8 @@ class TelegramAdapter:
         """Publish the command menu in every language and schedule the daily retention."""
         survey = self.runtime.survey
         self.retention = asyncio.create_task(
-            retention_daily(self.runtime.database, survey.privacy), name="retention"
+            retention_daily(self.runtime.database, survey.privacy, survey.handover),
+            name="retention",
         )
         try:
             for language in survey.languages:
@@ -313,6 +321,11 @@ class TelegramAdapter:
         """A press on one of our inline buttons."""
         query = update.callback_query
         assert query is not None
+        staff_chat = self.runtime.settings.jeugdstem_staff_chat_id
+        if query.message is not None and query.message.chat.id == staff_chat:
+            press = StaffPress(query.from_user.id, query.data or "", query.message.message_id)
+            await self.handle_staff(update, press)
+            return
         await self.handle(update, Press(query.data or ""))
 
     async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -327,7 +340,7 @@ class TelegramAdapter:
             ),
             "other",
         )
-        await self.handle(update, NonText(kind))
+        await self.handle(update, NonText(kind, message.message_id))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure by type only (exception texts can carry message content),
@@ -385,6 +398,9 @@ class TelegramAdapter:
         await self.deliver(update, chat.id, response, incoming.pseudonym)
         if response.alert_staff:
             await self.alert_staff(update.get_bot(), incoming, response)
+        if response.handoff is not None:
+            response.handoff.young_chat = chat.id
+            await self.carry(update.get_bot(), response.handoff, response.case_id)
         log.info(
             "update_handled",
             update_id=update.update_id,
@@ -393,8 +409,116 @@ class TelegramAdapter:
             step=response.step,
             duplicate=response.duplicate,
             distress=response.distress_level.value if response.distress_level else None,
+            case=response.case_id,
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )
+
+    # -- the staff chat: workers take cases over (bot/engine/staff.py) ---------------------
+
+    async def on_staff_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A message in the staff chat: a worker's answer if it replies to one of ours."""
+        message = update.message
+        if message is None or message.from_user is None:
+            return
+        replied = message.reply_to_message
+        ours = replied is not None and replied.from_user is not None
+        ours = ours and replied.from_user.id == context.bot.id  # type: ignore[union-attr]
+        media = next(
+            (
+                k
+                for k in ("photo", "voice", "video", "document", "sticker", "audio")
+                if getattr(message, k, None)
+            ),
+            None,
+        )
+        event = StaffMessage(
+            worker_id=message.from_user.id,
+            message_id=message.message_id,
+            reply_to=replied.message_id if ours and replied is not None else None,
+            text=message.text or message.caption,
+            media=media,
+        )
+        await self.handle_staff(update, event)
+
+    async def handle_staff(self, update: Update, event: StaffPress | StaffMessage) -> None:
+        """Run a staff-chat event through the desk and carry out what it answers."""
+        response: StaffResponse = await self.through_outage(
+            "staff", partial(self.runtime.desk.handle, event), update_id=update.update_id
+        )
+        bot = update.get_bot()
+        query = update.callback_query
+        if query is not None:
+            await self.answer_press(bot, query.id, response.notice)
+        await self.carry(bot, response.handoff, response.case_id)
+        log.info(
+            "staff_update_handled",
+            update_id=update.update_id,
+            kind=type(event).__name__,
+            case=response.case_id,
+            outcome=response.outcome,
+        )
+
+    async def carry(self, bot: Bot, handoff: Handoff, case_id: int | None) -> None:
+        """Send a handover's messages across: to the staff chat, then to the young person.
+
+        A staff chat the bot cannot write to is logged and skipped: the young person
+        has had their replies (and helplines) already.
+        """
+        staff_chat = self.runtime.settings.jeugdstem_staff_chat_id
+        if staff_chat is not None:
+            try:
+                for post in handoff.to_staff:
+                    await self.post(bot, staff_chat, post, from_chat=handoff.young_chat)
+                for message_id, card in handoff.staff_edits:
+                    await self.replace(bot, staff_chat, message_id, card)
+            except TelegramError as error:
+                log.warning("staff_chat_failed", case=case_id, error=type(error).__name__)
+        if handoff.young_chat is None or not handoff.to_young:
+            return
+        try:
+            for post in handoff.to_young:
+                await self.post(bot, handoff.young_chat, post, from_chat=staff_chat)
+        except Forbidden:
+            log.info("case_young_unreachable", case=case_id)
+
+    async def post(self, bot: Bot, chat_id: int, post: Post, *, from_chat: int | None) -> None:
+        """Send one post (a text with buttons, or a copy) and note where it landed."""
+        reply_to: dict[str, Any] = {}
+        if post.reply_to is not None:
+            # A reply to a deleted message still goes out, just without the quote.
+            reply_to["reply_parameters"] = {
+                "message_id": post.reply_to,
+                "allow_sending_without_reply": True,
+            }
+        if post.copy_of is not None:
+            if from_chat is None:
+                return
+            copy = {"chat_id": chat_id, "from_chat_id": from_chat, "message_id": post.copy_of}
+            result = await self.call_api(bot, "copy_message", {**copy, **reply_to})
+        else:
+            message: dict[str, Any] = {
+                "chat_id": chat_id,
+                "text": split_text(post.text or "-")[0],
+                **reply_to,
+            }
+            markup = keyboard_markup(post.buttons)
+            if markup is not None:
+                message["reply_markup"] = markup
+            result = await self.call_api(bot, "send_message", message)
+        landed = result.get("message_id") if isinstance(result, dict) else None
+        if landed is None:
+            return
+        database = self.runtime.database
+        if post.note_card is not None:
+            await database.run(
+                partial(cases.note_card, case_id=post.note_card, card_message_id=landed)
+            )
+        if post.note_message is not None:
+            await database.run(
+                partial(
+                    cases.note_staff_copy, message_id=post.note_message, staff_message_id=landed
+                )
+            )
 
     async def alert_staff(self, bot: Bot, incoming: Incoming, response: Response) -> None:
         """Tell the staff chat (if configured): pseudonym and redacted text, never the id."""
@@ -526,7 +650,7 @@ class TelegramAdapter:
                 message["reply_markup"] = markup
             await self.call_api(bot, "send_message", message)
 
-    async def call_api(self, bot: Bot, endpoint: str, parameters: dict[str, Any]) -> None:
+    async def call_api(self, bot: Bot, endpoint: str, parameters: dict[str, Any]) -> Any:
         """One Bot API call, retried with exponential backoff while Telegram fails in passing.
 
         Only the failed call is repeated, never the messages sent before it. A timeout
@@ -544,7 +668,8 @@ class TelegramAdapter:
         )
         async for attempt in retrying:
             with attempt:
-                await bot.do_api_request(endpoint, parameters)
+                return await bot.do_api_request(endpoint, parameters)
+        raise AssertionError("unreachable")
 
 
 def run_telegram(runtime: Runtime, *, webhook: bool) -> None:

@@ -48,6 +48,7 @@ from tests.support.chat import (
     consent,
     conversation,
     find_button,
+    give_a_case,
     keyboards,
     latest_participation,
     next_update_id,
@@ -1076,6 +1077,7 @@ async def test_delete_yes_removes_every_row_in_every_table(
     await chat.text("nog iets", message_id=90, update_id=next_update_id())
     await consent(chat, survey, code="quindo")  # a second participation
     await chat.press(band_label(survey, "19-21"), update_id=next_update_id())
+    await give_a_case(database)
     counts = await table_counts(database)
     assert all(counts[name] > 0 for name in counts), counts
 

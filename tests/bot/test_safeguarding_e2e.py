@@ -10,7 +10,6 @@ and PostgreSQL.
 
 from __future__ import annotations
 
-import glob
 import json
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ from storage import repository as repo
 from survey.clock import LOCAL_TIME
 from survey.config import Survey
 from survey.helplines import Helpline
-from tests.support.bot_process import BotProcess, bot_environment
+from tests.support.bot_process import BotProcess, bot_environment, frozen_clock
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
 from tests.support.secrets import E2E_SECRET
 from tests.support.youngster import Youngster
@@ -152,23 +151,6 @@ def handled_distress(logs: str) -> list[str | None]:
     """The ``distress`` field of every update_handled log line, in order."""
     events = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
     return [e["distress"] for e in events if e.get("event") == "update_handled"]
-
-
-def frozen_clock(at: datetime) -> dict[str, str]:
-    """Environment that runs a process under libfaketime, its wall clock starting at ``at``.
-
-    libfaketime is preloaded directly: the `faketime` command forks, so SIGTERM would
-    stop the wrapper and leave the bot running. The monotonic clock stays real (asyncio's
-    timers); Python's time.sleep fails under that setting, which the bot never calls.
-    """
-    libraries = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
-    assert libraries, "libfaketime is missing: run bash scripts/ensure-faketime.sh"
-    return {
-        "LD_PRELOAD": libraries[0],
-        "FAKETIME": at.astimezone(UTC).strftime("@%Y-%m-%d %H:%M:%S"),
-        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-        "TZ": "UTC",
-    }
 
 
 async def start_bot(api: FakeBotApi, database_url: str, log: Path, **extra: str) -> BotProcess:

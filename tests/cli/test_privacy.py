@@ -23,6 +23,7 @@ from survey.config import Survey
 from tests.support.chat import (
     Chat,
     advance_to,
+    give_a_case,
     next_update_id,
     rows_about,
     snapshot,
@@ -177,6 +178,7 @@ async def test_forget_erases_one_participant_from_every_table(
     await take_part(db, survey, BILAL, 6_100_002, ["geen tijd"])
     bilal_only = await snapshot(db)
     await take_part(db, survey, ANNA, 6_100_001, ["te duur", "mijn trainer Jan"])
+    await give_a_case(db, ANNA)
     anna = await ids_of(db, ANNA)
     before = await rows_about(db, *anna)
     assert all(count > 0 for count in before.values()), before
@@ -276,7 +278,7 @@ async def test_retention_command_redacts_drops_and_prints_its_counts(
     assert result.returncode == 0, result.stderr
     assert (
         f"Redacted 1 answer texts older than {privacy.retention_days} days; "
-        f"forgot 1 chat ids not seen for {privacy.chat_link_days} days."
+        f"forgot 1 chat ids not seen for {privacy.chat_link_days} days; deleted 0 messages"
     ) in result.stderr
     with db.transaction() as session:
         texts = {

@@ -14,9 +14,9 @@ from sqlalchemy import select, update
 import privacy.retention
 from bot.engine import Command, Start, SurveyEngine
 from privacy.retention import RetentionResult, apply_retention
-from storage import Answer, ChatLink, Database
+from storage import Answer, ChatLink, Database, cases
 from storage import repository as repo
-from storage.models import utcnow
+from storage.models import CaseReason, Sender, utcnow
 from survey.config import Survey
 from tests.support.chat import Chat, advance_to, snapshot, t
 
@@ -203,3 +203,36 @@ async def test_a_forgotten_participant_who_returns_is_linked_again(
     response = await chat.press(t(survey, "button_opt_in_yes"))
     assert response.step == "done"
     assert await linked_chats(database) == {CHATS[ANNA]}
+
+
+async def test_case_messages_go_some_days_after_their_case_closed(
+    database: Database, survey: Survey
+) -> None:
+    """Messages of cases closed longer ago than handover.retention_days are deleted;
+    the case row (counts for the report) stays, and open cases keep everything."""
+    days = survey.handover.retention_days
+    with database.transaction() as session:
+        case_ids = []
+        for number, closed_days_ago in enumerate((days + 1, days - 1, None)):
+            person = repo.create_participant(session, f"pseudonym-case-{number}", "nl", None)
+            case = cases.open_case(
+                session,
+                person.id,
+                CaseReason.REQUEST,
+                [],
+                age_band=None,
+                source=None,
+                out_of_hours=False,
+            )
+            cases.add_message(session, case, Sender.YOUNG, text=f"woorden {number}")
+            if closed_days_ago is not None:
+                case.closed_at = utcnow() - timedelta(days=closed_days_ago)
+            case_ids.append(case.id)
+
+    result = await apply_retention(database, survey.privacy, survey.handover)
+
+    assert result.case_messages_deleted == 1
+    with database.transaction() as session:
+        kept = [[m.text for m in cases.messages_of(session, i)] for i in case_ids]
+        assert kept == [[], ["woorden 1"], ["woorden 2"]]
+        assert all(cases.get_case(session, i) is not None for i in case_ids)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import glob
 import os
 import signal
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.support.fake_bot_api import FakeBotApi
@@ -32,6 +34,23 @@ def bot_environment(
     )
     env.update(extra)
     return env
+
+
+def frozen_clock(at: datetime) -> dict[str, str]:
+    """Environment that runs a process under libfaketime, its wall clock starting at ``at``.
+
+    libfaketime is preloaded directly: the `faketime` command forks, so SIGTERM would
+    stop the wrapper and leave the bot running. The monotonic clock stays real (asyncio's
+    timers); Python's time.sleep fails under that setting, which the bot never calls.
+    """
+    libraries = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
+    assert libraries, "libfaketime is missing: run bash scripts/ensure-faketime.sh"
+    return {
+        "LD_PRELOAD": libraries[0],
+        "FAKETIME": at.astimezone(UTC).strftime("@%Y-%m-%d %H:%M:%S"),
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        "TZ": "UTC",
+    }
 
 
 def webhook_url(port: int) -> str:

@@ -24,8 +24,9 @@ from bot.engine import (
     SurveyEngine,
     Text,
 )
-from storage import Answer, Base, Conversation, Database, Participant, Participation
+from storage import Answer, Base, Case, Conversation, Database, Participant, Participation, cases
 from storage import repository as repo
+from storage.models import CaseReason, Sender
 from survey.config import Survey
 
 PSEUDONYM = "pseudonym-of-participant-1"
@@ -272,6 +273,9 @@ async def rows_about(
     """How many rows of each table belong to one participant."""
     counts: dict[str, int] = {}
     with database.transaction() as session:
+        case_ids = set(
+            session.execute(select(Case.id).where(Case.participant_id == participant_id)).scalars()
+        )
         for table in Base.metadata.sorted_tables:
             found = 0
             for row in session.execute(select(table)).mappings():
@@ -280,10 +284,30 @@ async def rows_about(
                     or (table.name == "participations" and row["id"] in participation_ids)
                     or row.get("participant_id") == participant_id
                     or row.get("participation_id") in participation_ids
+                    or (table.name == "case_messages" and row["case_id"] in case_ids)
                 ):
                     found += 1
             counts[table.name] = found
     return counts
+
+
+async def give_a_case(database: Database, pseudonym: str = PSEUDONYM, words: str = "") -> None:
+    """A handover case with one message for a participant, stored directly (erasure tests)."""
+    with database.transaction() as session:
+        found = repo.find_participant(session, pseudonym)
+        assert found is not None
+        case = cases.open_case(
+            session,
+            found.id,
+            CaseReason.REQUEST,
+            [],
+            age_band=None,
+            source=None,
+            out_of_hours=False,
+        )
+        cases.add_message(
+            session, case, Sender.YOUNG, text=words or "een bericht aan de jeugdwerker"
+        )
 
 
 # ---------------------------------------------------------------------------

@@ -54,11 +54,12 @@ _JSON_PARAMETERS = {
     "link_preview_options",
     "reply_parameters",
     "entities",
+    "from_chat_id",
 }
 
 
 # Methods that act on one chat: a person who blocked the bot makes them fail with 403.
-_CHAT_METHODS = {"sendMessage", "editMessageText", "editMessageReplyMarkup"}
+_CHAT_METHODS = {"sendMessage", "editMessageText", "editMessageReplyMarkup", "copyMessage"}
 BLOCKED = "Forbidden: bot was blocked by the user"
 
 
@@ -126,6 +127,10 @@ class SentMessage:
     edits: int = 0
     # The keyboard as first sent: a phone that missed the edit still shows it.
     first_buttons: list[list[dict[str, Any]]] = field(default_factory=list)
+    # The message of the same chat it replies to (reply_parameters).
+    reply_to: int | None = None
+    # A copy (copyMessage) of a photo, voice, ...: its kind; text is then "".
+    media: str | None = None
 
     def __post_init__(self) -> None:
         self.first_buttons = [list(row) for row in self.buttons]
@@ -134,10 +139,13 @@ class SentMessage:
         message: dict[str, Any] = {
             "message_id": self.message_id,
             "date": int(time.time()),
-            "chat": {"id": self.chat_id, "type": "private", "first_name": "Test"},
+            "chat": _chat(self.chat_id),
             "from": BOT_USER,
-            "text": self.text,
         }
+        if self.text:
+            message["text"] = self.text
+        if self.media is not None:
+            message.update(_MEDIA[self.media])
         if self.buttons:
             message["reply_markup"] = {"inline_keyboard": self.buttons}
         return message
@@ -192,6 +200,8 @@ class FakeBotApi:
         self._faults: dict[tuple[str, int | None], deque[Fault]] = defaultdict(deque)
         self.blocked: set[int] = set()
         self.attempts: list[Attempt] = []
+        # Every message people wrote, by (chat, message id).
+        self.written: dict[tuple[int, int], dict[str, Any]] = {}
 
     # -- server lifecycle -----------------------------------------------------------------
 
@@ -355,10 +365,26 @@ class FakeBotApi:
         if len(text) > 4096:
             raise ApiError(400, "Bad Request: message is too long")
         message = SentMessage(chat_id, next(self._message_ids[chat_id]), text, buttons)
+        message.reply_to = _replied_to(params)
         self._record_reply(chat_id)
         self.sent[chat_id].append(message)
         await self._notify(chat_id)
         return message.as_message()
+
+    async def _api_copyMessage(self, params: dict[str, Any]) -> Any:
+        """A copy of a message (a photo, a voice) from one chat in another, as the bot makes it."""
+        chat_id, source = int(params["chat_id"]), int(params["from_chat_id"])
+        original = self.written.get((source, int(params["message_id"])))
+        if original is None:
+            raise ApiError(400, "Bad Request: message to copy not found")
+        media = next((kind for kind in _MEDIA if kind in original), None)
+        text = "" if media is not None else str(original.get("text", ""))
+        message = SentMessage(chat_id, next(self._message_ids[chat_id]), text, media=media)
+        message.reply_to = _replied_to(params)
+        self._record_reply(chat_id)
+        self.sent[chat_id].append(message)
+        await self._notify(chat_id)
+        return {"message_id": message.message_id}
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
         message = self._find(params)
@@ -424,14 +450,19 @@ class FakeBotApi:
             "language_code": "nl",
         }
 
-    def _message(self, user_id: int, **content: Any) -> dict[str, Any]:
-        return {
-            "message_id": next(self._message_ids[user_id]),
+    def _message(self, user_id: int, chat_id: int | None = None, **content: Any) -> dict[str, Any]:
+        """A message a person writes: in their private chat with the bot, or in a group."""
+        chat = user_id if chat_id is None else chat_id
+        message = {
+            "message_id": next(self._message_ids[chat]),
             "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private", "first_name": "Lotte"},
+            "chat": _chat(chat),
             "from": self.user(user_id),
             **content,
         }
+        # Kept so the bot can copy it on (copyMessage), as Telegram can.
+        self.written[(chat, message["message_id"])] = message
+        return message
 
     async def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update for getUpdates, or POST it to the webhook if one is set."""
@@ -480,12 +511,30 @@ class FakeBotApi:
         )
 
     async def send_photo(self, user_id: int) -> dict[str, Any]:
-        photo = [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 90}]
-        return await self.deliver({"message": self._message(user_id, photo=photo)})
+        return await self.deliver({"message": self._message(user_id, **_MEDIA["photo"])})
 
     async def send_voice(self, user_id: int) -> dict[str, Any]:
-        voice = {"file_id": "AwAD", "file_unique_id": "AQAE", "duration": 3}
-        return await self.deliver({"message": self._message(user_id, voice=voice)})
+        return await self.deliver({"message": self._message(user_id, **_MEDIA["voice"])})
+
+    # -- a staff group: youth workers answer by replying to the bot's messages ---------------
+
+    async def group_text(
+        self, group_id: int, user_id: int, text: str, reply_to: SentMessage | None = None
+    ) -> dict[str, Any]:
+        """Someone writes in a group, possibly as a reply to one of the bot's messages."""
+        content: dict[str, Any] = {"text": text}
+        if reply_to is not None:
+            content["reply_to_message"] = reply_to.as_message()
+        return await self.deliver({"message": self._message(user_id, group_id, **content)})
+
+    async def group_photo(
+        self, group_id: int, user_id: int, reply_to: SentMessage | None = None
+    ) -> dict[str, Any]:
+        """Someone posts a photo in a group, possibly as a reply to one of the bot's messages."""
+        content: dict[str, Any] = dict(_MEDIA["photo"])
+        if reply_to is not None:
+            content["reply_to_message"] = reply_to.as_message()
+        return await self.deliver({"message": self._message(user_id, group_id, **content)})
 
     async def send_sticker(self, user_id: int) -> dict[str, Any]:
         sticker = {
@@ -524,7 +573,7 @@ class FakeBotApi:
         """A press on a button of ``message``, as the Bot API's CallbackQuery (not delivered)."""
         query_id = f"cq{next(self._callback_ids)}"
         self._open_callbacks.add(query_id)
-        self._query_chats[query_id] = user_id
+        self._query_chats[query_id] = message.chat_id
         return {
             "id": query_id,
             "from": self.user(user_id),
@@ -616,10 +665,31 @@ def _buttons(markup: Any) -> list[list[dict[str, Any]]]:
     return [list(row) for row in keyboard]
 
 
+# What a photo or a voice message carries, in an update or a copy.
+_MEDIA: dict[str, dict[str, Any]] = {
+    "photo": {"photo": [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 90}]},
+    "voice": {"voice": {"file_id": "AwAD", "file_unique_id": "AQAE", "duration": 3}},
+}
+
+
+def _chat(chat_id: int) -> dict[str, Any]:
+    """A chat as the Bot API describes it: private for people, a supergroup below zero."""
+    if chat_id < 0:
+        return {"id": chat_id, "type": "supergroup", "title": "Jeugdwerkers"}
+    return {"id": chat_id, "type": "private", "first_name": "Lotte"}
+
+
+def _replied_to(params: dict[str, Any]) -> int | None:
+    reply = params.get("reply_parameters")
+    if isinstance(reply, str):
+        reply = json.loads(reply)
+    return int(reply["message_id"]) if isinstance(reply, dict) and "message_id" in reply else None
+
+
 def _chat_of(update: dict[str, Any]) -> int | None:
     for key in ("message", "edited_message"):
         if key in update:
             return int(update[key]["chat"]["id"])
     if "callback_query" in update:
-        return int(update["callback_query"]["from"]["id"])
+        return int(update["callback_query"]["message"]["chat"]["id"])
     return None

@@ -32,6 +32,10 @@ SIGNED_BEFORE = [
     # Added with the distress check-in; pinned from its first release on.
     ("h|suicide|W5MYoent", ButtonKind.TALK, ("suicide",)),
     ("y|under-13|yes|9blK5t0k", ButtonKind.AGE_CONFIRM, ("under-13", "yes")),
+    # Added with the handover to a youth worker; pinned from its first release on.
+    ("v|alarm|suicide|yes|0gi7z4yy", ButtonKind.HANDOVER, ("alarm", "suicide", "yes")),
+    ("w|12|m3ZTYpez", ButtonKind.CLAIM_CASE, ("12",)),
+    ("e|12|U0XI7tHD", ButtonKind.CLOSE_CASE, ("12",)),
 ]
 
 
@@ -75,6 +79,9 @@ def test_the_arguments_of_each_kind_are_those_chats_hold() -> None:
         "f": 1,
         "h": 1,
         "y": 2,
+        "v": 3,
+        "w": 1,
+        "e": 1,
     }
 
 

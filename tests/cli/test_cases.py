@@ -1,0 +1,57 @@
+"""`jeugdstem cases`: handover counts from the database, run as the real command."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from storage import Case, Database, cases
+from storage import repository as repo
+from storage.models import CaseReason, utcnow
+from tests.support.cli import run_jeugdstem
+
+
+def seed(database: Database) -> None:
+    """Three cases: an alarm answered after 12 minutes, a request never answered, a concern."""
+    with database.transaction() as session:
+        ids = []
+        for number, reason in enumerate((CaseReason.ALARM, CaseReason.REQUEST, CaseReason.CONCERN)):
+            person = repo.create_participant(session, f"pseudonym-{number}", "nl", None)
+            case = cases.open_case(
+                session,
+                person.id,
+                reason,
+                [],
+                age_band=None,
+                source=None,
+                out_of_hours=number == 1,
+            )
+            ids.append(case.id)
+        opened = utcnow() - timedelta(hours=1)
+        session.execute(update(Case).values(opened_at=opened))
+        session.execute(
+            update(Case)
+            .where(Case.id == ids[0])
+            .values(first_answer_at=opened + timedelta(minutes=12))
+        )
+
+
+def test_cases_counts_without_words(database_url: str, database: Database) -> None:
+    seed(database)
+    result = run_jeugdstem(database_url, "cases", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["total"] == 3
+    assert figures["by_reason"] == {"alarm": 1, "concern": 1, "request": 1}
+    assert figures["out_of_hours"] == 1
+    assert figures["answered"] == 1
+    assert figures["median_minutes_to_answer"] == 12
+
+
+def test_cases_prints_a_table_and_copes_with_none(database_url: str) -> None:
+    result = run_jeugdstem(database_url, "cases")
+    assert result.returncode == 0, result.stderr
+    assert "Cases: 0" in result.stdout
+    assert "Mediaan tot het eerste antwoord: -" in result.stdout
