@@ -22,6 +22,9 @@ Where to look:
 - ``prompts``: the texts and keyboards of every step; typed text read back as a button.
 - ``safeguarding``: the two distress tiers (alarm, concern) and the helpline reply.
 - ``turn``: ``SurveyEngine`` and the ``Turn`` that handles one event.
+- ``handover``: a youth worker taking over: the offer, the case card, what goes across;
+  ``case_turn`` is the young person's side of it inside a turn, ``staff`` the staff
+  chat's (``StaffDesk``: claim, answer, close).
 
 The conversation (states are step kinds; a state's name is its stored form; AgeCheck
 and CheckIn are a message with buttons on the same step, Paused a flag on it):
@@ -43,7 +46,9 @@ stateDiagram-v2
     AgeCheck --> q: Nee, foutje
     q --> Paused: /stop, or an alarm (helplines first)
     q --> CheckIn: a concern
-    CheckIn --> Paused: Ik wil met iemand praten (helplines)
+    CheckIn --> Paused: Ik wil met iemand praten (helplines, a youth worker offered)
+    q --> Case: /praten, then Ja, graag (handover.py)
+    Case --> Paused: /stop or Afsluiten
     CheckIn --> q: Het gaat wel, verder
     Paused --> q: /start or Verder doen
     q --> opt_in: last question answered

@@ -6,14 +6,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.engine.buttons import NO_SOURCE, ButtonCodec, ButtonKind, claimed_kind
+from bot.engine.case_turn import CaseTurn
 from bot.engine.events import (
     Command,
     Edit,
     Event,
-    Handoff,
     Incoming,
     NonText,
-    Post,
     Press,
     Reply,
     Response,
@@ -32,7 +31,7 @@ from privacy.mydata import mydata_pieces
 from storage import Answer, Case, Conversation, Database, Participant, Participation, cases
 from storage import repository as repo
 from storage.database import Session
-from storage.models import CaseClosure, CaseReason, Sender, utcnow
+from storage.models import CaseReason, utcnow
 from survey.config import Question, Survey
 from survey.text import fold_words
 
@@ -115,6 +114,7 @@ class Turn:
         self.participation: Participation | None = None
         # The participant's open handover case: a youth worker reads along.
         self.case: Case | None = None
+        self.case_turn = CaseTurn(self)
 
     # -- the frame around every event -----------------------------------------------------
 
@@ -139,12 +139,12 @@ class Turn:
 
         event = incoming.event
         if self.case is not None and not self.consent_outdated:
-            response = self.in_case(event)
+            response = self.case_turn.in_case(event)
         elif isinstance(event, Text) and self.engine.safeguarding.asks_to_talk(event.text):
             # "Ik wil met iemand praten" typed instead of tapped: the same as the button.
-            response = self.talk(self.distress.kinds, CaseReason.CONCERN)
+            response = self.case_turn.talk(self.distress.kinds, CaseReason.CONCERN)
         elif isinstance(event, Text) and not self.distress and asks_for_a_person(event.text):
-            response = self.talk((), CaseReason.REQUEST)
+            response = self.case_turn.talk((), CaseReason.REQUEST)
         else:
             response = self.dispatch(event)
             if self.distress:
@@ -225,7 +225,7 @@ class Turn:
             response.alert_staff = distress.alarm
             replies = [self.helpline_reply(distress.kinds, foreign=distress.language is not None)]
             replies.append(self.engine.safeguarding.after_alarm(self.language, active=active))
-            if distress.alarm and self.may_offer_handover:
+            if distress.alarm and self.case_turn.may_offer:
                 replies.append(
                     self.engine.handover.offer(CaseReason.ALARM, distress.kinds, self.language)
                 )
@@ -397,7 +397,7 @@ class Turn:
             self.conversation.paused = True
             return Response([Reply(self.text("paused"))])
         if name in TALK_COMMANDS:
-            return self.talk((), CaseReason.REQUEST)
+            return self.case_turn.talk((), CaseReason.REQUEST)
         if name == "mydata":
             return self.my_data()
         if name == "delete":
@@ -546,7 +546,7 @@ class Turn:
             ButtonKind.THEMES_PICKED: self.press_themes_picked,
             ButtonKind.TALK: self.press_talk,
             ButtonKind.AGE_CONFIRM: self.press_age_confirm,
-            ButtonKind.HANDOVER: self.press_handover,
+            ButtonKind.HANDOVER: self.case_turn.press_handover,
         }
         handler = handlers.get(press.kind)
         if handler is None:
@@ -821,162 +821,9 @@ class Turn:
     def press_talk(self, kind: str) -> Response:
         """After a check-in: the helplines for the kind that was heard, and staff are told."""
         kinds = (RiskKind(kind),) if kind in _RISK_KINDS else ()  # "-": a vague concern
-        response = self.talk(kinds, CaseReason.CONCERN)
+        response = self.case_turn.talk(kinds, CaseReason.CONCERN)
         response.origin = Reply(self.text("distress_check_in"))
         return response
-
-    def talk(self, kinds: tuple[RiskKind, ...], reason: CaseReason) -> Response:
-        """Someone asks to talk to a person: the offer of a youth worker, or helplines.
-
-        Where a worker can take over, a plain request gets the offer; after a
-        concern the helplines come first. Where none can, the helplines, and the
-        staff chat is told.
-        """
-        if self.may_offer_handover:
-            offer = self.engine.handover.offer(reason, kinds, self.language)
-            if reason is CaseReason.REQUEST:
-                return Response([offer])
-            self.pause_questions()
-            response = Response([self.helpline_reply(kinds), offer])
-            response.distress = tuple(k.value for k in kinds)
-            return response
-        replies = [self.helpline_reply(kinds)]
-        active = self.pause_questions()
-        replies.append(self.engine.safeguarding.after_alarm(self.language, active=active))
-        response = Response(replies)
-        response.distress = tuple(k.value for k in kinds)
-        response.alert_staff = True
-        return response
-
-    # -- a youth worker taking over (bot/engine/handover.py) --------------------------------
-
-    @property
-    def may_offer_handover(self) -> bool:
-        """A worker could take over: one is configured, and this person agreed to the survey.
-
-        Before that agreement nothing about them may be stored, a case included: they
-        get the helplines, and the staff chat an alert.
-        """
-        return (
-            self.engine.handover.available
-            and self.participant is not None
-            and self.conversation is not None
-            and not self.consent_outdated
-        )
-
-    def press_handover(self, reason: str, kind: str, choice: str) -> Response:
-        """Ja, graag opens a case and tells the staff chat; Nee leaves it."""
-        origin = Reply(self.text("handover_offer"))
-        if choice == "no":
-            return Response([Reply(self.text("handover_declined"))], origin=origin)
-        if choice != "yes" or reason not in set(CaseReason):
-            return self.invalid()
-        if not self.may_offer_handover:
-            return self.stale()
-        assert self.participant is not None and self.conversation is not None
-        if cases.open_case_of(self.session, self.participant.id) is not None:
-            return Response([Reply(self.text("handover_already_open"))], origin=origin)
-        moment = self.engine.clock()
-        case = cases.open_case(
-            self.session,
-            self.participant.id,
-            CaseReason(reason),
-            [kind] if kind in _RISK_KINDS else [],
-            age_band=self.participation.age_band if self.participation else None,
-            source=self.participation.source if self.participation else None,
-            out_of_hours=not self.survey.handover.staffed_at(moment),
-        )
-        # The survey waits while a worker reads along; so do follow-up rounds.
-        self.conversation.paused = True
-        opening = (
-            cases.latest_distress_text(self.session, self.participant.id)
-            if reason != CaseReason.REQUEST
-            else None
-        )
-        if opening is not None:
-            cases.add_message(self.session, case, Sender.YOUNG, text=opening, opening=True)
-        handover = self.engine.handover
-        messages = cases.messages_of(self.session, case.id)
-        card = handover.card_post(case, self.participant.pseudonym, messages)
-        opened = handover.opened(self.language, moment, self.engine.safeguarding.line)
-        return Response(
-            [opened],
-            origin=origin,
-            handoff=Handoff(to_staff=[card]),
-            case_id=case.id,
-        )
-
-    def in_case(self, event: Event) -> Response:
-        """While a worker reads along, words and pictures go to the case, not to the survey."""
-        assert self.case is not None
-        match event:
-            case Text(text, message_id):
-                return self.relay(text=text, message_id=message_id)
-            case NonText(kind, message_id):
-                return self.relay(media=kind, message_id=message_id)
-            case Command(name) if name == "stop":
-                return self.close_case_by_young()
-            case Command(name) if name in TALK_COMMANDS:
-                return Response([Reply(self.text("handover_already_open"))], case_id=self.case.id)
-            case Start():
-                return Response([Reply(self.text("handover_already_open"))], case_id=self.case.id)
-            case Press(data) if claimed_kind(data) in (ButtonKind.RESUME, ButtonKind.HANDOVER):
-                return Response(notice=self.text("handover_already_open"), case_id=self.case.id)
-            case Edit():
-                # The worker has read the first version; an edit is not sent again.
-                return Response(case_id=self.case.id)
-        response = self.dispatch(event)
-        response.case_id = self.case.id
-        return response
-
-    def relay(
-        self, *, text: str | None = None, media: str | None = None, message_id: int | None
-    ) -> Response:
-        """Keep a young person's message with the case and pass it to the staff chat."""
-        assert self.case is not None and self.participant is not None
-        case = self.case
-        earlier = cases.messages_of(self.session, case.id)
-        message = cases.add_message(
-            self.session,
-            case,
-            Sender.YOUNG,
-            text=text,
-            media=media,
-            channel_message_id=message_id,
-        )
-        post = self.engine.handover.relay_to_staff(case, message, self.participant.pseudonym)
-        replies = []
-        if self.distress.alarm:
-            # A worker is there, but maybe not this minute: the lines come at once.
-            replies.append(self.helpline_reply(self.distress.kinds))
-        elif case.worker_id is None and not any(
-            m.sender == Sender.YOUNG and not m.opening for m in earlier
-        ):
-            replies.append(Reply(self.text("handover_waiting")))
-        response = Response(replies, handoff=Handoff(to_staff=[post]), case_id=case.id)
-        if self.distress:
-            response.distress = tuple(k.value for k in self.distress.kinds)
-            response.distress_level = self.distress.level
-        return response
-
-    def close_case_by_young(self) -> Response:
-        """/stop in a case: it closes kindly, the staff chat hears, the survey can go on."""
-        assert self.case is not None and self.participant is not None
-        case = self.case
-        cases.close(case, CaseClosure.YOUNG)
-        handoff = Handoff(
-            to_staff=[
-                Post(text="De jongere sloot het gesprek af (/stop).", reply_to=case.card_message_id)
-            ]
-        )
-        if case.card_message_id is not None:
-            messages = cases.messages_of(self.session, case.id)
-            card = self.engine.handover.card(case, self.participant.pseudonym, messages, None)
-            handoff.staff_edits.append((case.card_message_id, card))
-        replies = [Reply(self.text("handover_closed_by_young"))]
-        if self.active:
-            replies.append(self.engine.safeguarding.after_alarm(self.language, active=True))
-        return Response(replies, handoff=handoff, case_id=case.id)
 
     def press_delete(self, choice: str) -> Response:
         if choice == "no":
@@ -988,21 +835,10 @@ class Turn:
         if self.participant is None:
             return Response([Reply(self.text("nothing_to_delete"))])
         language = self.language
-        handoff = self.case_erased()
+        handoff = self.case_turn.erased()
         self.erase_participant()
         return Response(
             [Reply(self.survey.text("deleted", language))],
             origin=Reply(self.survey.text("delete_confirm", language)),
             handoff=handoff,
         )
-
-    def case_erased(self) -> Handoff | None:
-        """The open case's card says it ended because the young person erased their data."""
-        assert self.participant is not None
-        case = cases.open_case_of(self.session, self.participant.id)
-        if case is None or case.card_message_id is None:
-            return None
-        cases.close(case, CaseClosure.ERASED)
-        # The card keeps no words of someone who asked for everything to go.
-        card = self.engine.handover.card(case, self.participant.pseudonym, [], None)
-        return Handoff(staff_edits=[(case.card_message_id, card)])
