@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
@@ -165,14 +165,38 @@ def delete_old_messages(session: Session, closed_before: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def unclaimed_alarms(session: Session) -> list[Case]:
-    """Open alarm cases nobody has taken, oldest first (put before each new shift)."""
-    query = select(Case).where(
+def alarms_to_escalate(session: Session, shift_start: datetime, now: datetime) -> list[Case]:
+    """Open, unclaimed alarm cases not yet put before the shift that began at ``shift_start``.
+
+    Each is marked as escalated now, by a conditional UPDATE: of two workers running
+    this at once, exactly one gets each case.
+    """
+    # SQLite compares stored times as text: both sides must be UTC.
+    shift_start, now = shift_start.astimezone(UTC), now.astimezone(UTC)
+    query = select(Case.id).where(
         Case.reason == CaseReason.ALARM.value,
         Case.worker_id.is_(None),
         Case.closed_at.is_(None),
+        Case.opened_at < shift_start,
+        or_(Case.escalated_at.is_(None), Case.escalated_at < shift_start),
     )
-    return list(session.execute(query.order_by(Case.id)).scalars())
+    taken = []
+    for case_id in session.execute(query.order_by(Case.id)).scalars():
+        result = session.execute(
+            update(Case)
+            .where(
+                Case.id == case_id,
+                or_(Case.escalated_at.is_(None), Case.escalated_at < shift_start),
+            )
+            .values(escalated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) == 1:
+            case = session.get(Case, case_id)
+            if case is not None:
+                session.refresh(case)
+                taken.append(case)
+    return taken
 
 
 @dataclass(frozen=True)

@@ -235,6 +235,16 @@ class HandoverSettings(_Model):
             was_staffed = staffed
         return None
 
+    def shift_start(self, moment: datetime) -> datetime | None:
+        """When the shift running at ``moment`` began; None when off shift or always staffed."""
+        if not self.hours or not self.staffed_at(moment):
+            return None
+        local = moment.astimezone(LOCAL_TIME).replace(second=0, microsecond=0)
+        for minutes in range(1, 8 * 24 * 60):
+            if not self.staffed_at(local - timedelta(minutes=minutes)):
+                return local - timedelta(minutes=minutes - 1)
+        return None
+
     def shift_end(self, moment: datetime) -> datetime | None:
         """When the shift running at ``moment`` (or else the next) ends; None: always staffed."""
         if not self.hours:

@@ -9,6 +9,7 @@ config.yml (``handover.workers``) may act; anyone else in the chat is ignored.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from bot.engine.buttons import ButtonCodec, ButtonKind
@@ -102,6 +103,27 @@ class StaffDesk:
         handoff.young_chat = cases.chat_of(session, participant.id)
         handoff.to_young.append(Post(text=text))
         return StaffResponse(handoff, notice="Afgesloten.", case_id=case.id, outcome="closed")
+
+    # -- a new shift ------------------------------------------------------------------------
+
+    async def escalate(self) -> StaffResponse:
+        """At the start of a shift: a new card for every alarm case nobody has taken yet."""
+        now = self.clock()
+        shift_start = self.survey.handover.shift_start(now)
+        if shift_start is None:
+            return StaffResponse()
+        return await self.database.run_turn(lambda s: self.new_cards(s, shift_start, now))
+
+    def new_cards(self, session: Session, shift_start: datetime, now: datetime) -> StaffResponse:
+        handoff = Handoff()
+        for case in cases.alarms_to_escalate(session, shift_start, now):
+            participant = self.participant(session, case)
+            card = self.handover.card_post(
+                case, participant.pseudonym, cases.messages_of(session, case.id)
+            )
+            text = f"⏰ Nog niet opgenomen, opnieuw voor deze shift.\n{card.text}"
+            handoff.to_staff.append(replace(card, text=text, reply_to=case.card_message_id))
+        return StaffResponse(handoff, outcome="escalated" if handoff.to_staff else "nothing")
 
     # -- answers ---------------------------------------------------------------------------
 

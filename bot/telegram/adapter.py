@@ -98,6 +98,8 @@ TELEGRAM_FIRST_WAIT = 0.5
 # How long an update is held while the database is away (a restart, a failover, a patch)
 # before the person is told to try again.
 DATABASE_PATIENCE = 30.0
+# How often the bot looks for alarm cases to put before a shift that has just begun.
+ESCALATION_CHECK_SECONDS = 20.0
 
 
 class PerParticipantOrder(BaseUpdateProcessor):
@@ -211,6 +213,7 @@ class TelegramAdapter:
         self.runtime = runtime
         self.engine = runtime.engine
         self.retention: asyncio.Task[None] | None = None
+        self.escalation: asyncio.Task[None] | None = None
         self.flood = FloodGuard()
 
     def build_application(
@@ -270,6 +273,10 @@ class TelegramAdapter:
             retention_daily(self.runtime.database, survey.privacy, survey.handover),
             name="retention",
         )
+        if self.runtime.engine.handover.available:
+            self.escalation = asyncio.create_task(
+                self.escalate_each_shift(application.bot), name="escalation"
+            )
         try:
             for language in survey.languages:
                 commands = [BotCommand(n, d) for n, d in command_menu(survey, language)]
@@ -289,8 +296,9 @@ class TelegramAdapter:
 
     async def post_shutdown(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Stop the retention task; close NLU and database connections."""
-        if self.retention is not None:
-            self.retention.cancel()
+        for task in (self.retention, self.escalation):
+            if task is not None:
+                task.cancel()
         await self.runtime.analyser.aclose()
         await asyncio.to_thread(self.runtime.database.dispose)
 
@@ -457,6 +465,19 @@ class TelegramAdapter:
             case=response.case_id,
             outcome=response.outcome,
         )
+
+    async def escalate_each_shift(self, bot: Bot) -> None:
+        """Put unclaimed alarm cases before each new shift, with a new card, until taken."""
+        while True:
+            await asyncio.sleep(ESCALATION_CHECK_SECONDS)
+            try:
+                response = await self.runtime.desk.escalate()
+                if response.handoff.to_staff:
+                    await self.carry(bot, response.handoff, None)
+                    log.info("cases_escalated", cases=len(response.handoff.to_staff))
+            except Exception as error:
+                # The next check tries again; only the type is logged (texts could leak).
+                log.warning("escalation_failed", error=type(error).__name__)
 
     async def carry(self, bot: Bot, handoff: Handoff, case_id: int | None) -> None:
         """Send a handover's messages across: to the staff chat, then to the young person.

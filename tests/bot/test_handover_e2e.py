@@ -291,3 +291,38 @@ async def test_a_staff_group_the_bot_cannot_write_to_still_leaves_the_helplines(
             break
         await asyncio.sleep(0.1)
     assert events and events[0]["error"] == "Forbidden"
+
+
+async def test_an_unclaimed_alarm_case_gets_a_new_card_when_the_shift_starts(
+    api: FakeBotApi, database_url: str, survey: Survey, tmp_path: Path
+) -> None:
+    """Opened at 08:59 on a Monday, out of hours; at 09:00 the shift starts and the
+    bot puts the case before it again (the check runs every ESCALATION_CHECK_SECONDS)."""
+    just_before = datetime(2026, 12, 14, 8, 59, 35, tzinfo=LOCAL_TIME)
+    bot = await start_bot(
+        api, database_url, tmp_path, always_staffed=False, **frozen_clock(just_before)
+    )
+    try:
+        person = Youngster(api, 7_600_601)
+        await person.command("/start")
+        await person.tap(survey.text("button_consent_yes", "nl"))
+        for _ in range(3):
+            await person.tap("Overslaan")
+        await api.send_text(person.id, "ik wil niet meer leven, niemand zou me missen")
+        *_, offer = await api.next_messages(person.id, 3)
+        opened = await person.tap(survey.text("button_handover_yes", "nl"), offer)
+        assert "op maandag om 09:00" in opened.text
+        alert = await api.next_message(STAFF_CHAT)
+        assert alert.text.startswith("⚠️")
+        card = await card_of(api)
+        assert "(buiten de uren)" in card.text
+        again = await api.next_message(STAFF_CHAT, timeout=60)
+        assert again.text.startswith("⏰ Nog niet opgenomen")
+        assert again.reply_to == card.message_id
+        assert again.labels() == ["Ik neem dit op", "Afsluiten"]
+        await api.press(SARA, again, "Ik neem dit op")
+        assert (await person.read()).text == survey.text(
+            "handover_claimed", "nl", worker="Sara (Bolwerk)"
+        )
+    finally:
+        assert await bot.stop() == 0, bot.logs()

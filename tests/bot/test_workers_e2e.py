@@ -13,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+import yaml
 from sqlalchemy import make_url, select
 
 from privacy.identity import Pseudonymizer
@@ -52,14 +54,13 @@ def postgres_url(postgres_template: str) -> Iterator[str]:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
 
 
-@pytest.fixture
-async def workers(
-    postgres_url: str, tmp_path: Path
+@asynccontextmanager
+async def two_workers(
+    postgres_url: str, folder: Path, config: Path, **extra: str
 ) -> AsyncIterator[tuple[CrowdApi, list[BotProcess]]]:
     """The fake Bot API and two webhook workers, each on its own port, on one database."""
     api = CrowdApi()
     await api.start()
-    config = crowd_config(tmp_path)
     processes: list[BotProcess] = []
     for name in ("a", "b"):
         port = free_port()
@@ -69,8 +70,9 @@ async def workers(
             SECRET,
             JEUGDSTEM_CONFIG=str(config),
             **webhook_settings(port, WEBHOOK_SECRET),
+            **extra,
         )
-        process = BotProcess(env, tmp_path / f"worker-{name}.log", "run", "--webhook")
+        process = BotProcess(env, folder / f"worker-{name}.log", "run", "--webhook")
         await process.start()
         processes.append(process)
         api.worker_urls.append(webhook_url(port))
@@ -87,6 +89,15 @@ async def workers(
             if process.alive:
                 assert await process.stop() == 0, process.logs()
         await api.stop()
+
+
+@pytest.fixture
+async def workers(
+    postgres_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[CrowdApi, list[BotProcess]]]:
+    """Two webhook workers on the shipped survey."""
+    async with two_workers(postgres_url, tmp_path, crowd_config(tmp_path)) as running:
+        yield running
 
 
 def no_failures(processes: list[BotProcess]) -> None:
@@ -210,3 +221,57 @@ async def test_near_simultaneous_updates_of_one_participant_on_both_workers(
             for text in ("dubbel verstuurd", "eerste tegelijk", "tweede tegelijk"):
                 assert texts.count(f"{text} {person.id}") == 1, (text, texts)
     no_failures(processes)
+
+
+async def test_a_handover_across_two_workers_with_a_claim_race(
+    postgres_url: str, survey: Survey, tmp_path: Path
+) -> None:
+    """The young person's updates alternate between the workers; the two youth workers'
+    claims reach different workers at the same moment: exactly one gets the case."""
+    staff_chat = -1_001_777_000
+    sara, yusuf = 9_101, 9_102
+    config = crowd_config(tmp_path)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["handover"] = {
+        "workers": [
+            {"telegram_id": sara, "name": "Sara, Bolwerk"},
+            {"telegram_id": yusuf, "name": "Yusuf, AjKo"},
+        ],
+        "hours": [],
+    }
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    async with two_workers(
+        postgres_url, tmp_path, config, JEUGDSTEM_STAFF_CHAT_ID=str(staff_chat)
+    ) as (api, processes):
+        person = Scripted(api, 6_500_001)
+        await api.send_command(person.id, "/start")
+        await api.press(person.id, await person.reply(), "Ik doe mee")
+        await person.reply()
+        await api.send_command(person.id, "/praten")
+        offer = await person.reply()
+        await api.press(person.id, offer, survey.text("button_handover_yes", "nl"))
+        assert (await person.reply()).text == survey.text("handover_opened", "nl")
+        card = await api.next_message(staff_chat, timeout=30)
+
+        claims = [api.press_update(worker, card, "Ik neem dit op") for worker in (sara, yusuf)]
+        await asyncio.gather(*(api.post_to(i, claim) for i, claim in enumerate(claims)))
+        answers = [await api.answer_to(claim, timeout=30) for claim in claims]
+        assert sorted(a or "" for a in answers)[0] == "De case is voor jou."
+        assert sorted(a or "" for a in answers)[1].endswith("heeft deze case al.")
+        winner = sara if answers[0] == "De case is voor jou." else yusuf
+        assert (await person.reply()).text.endswith(
+            "is er voor je. Schrijf wat je wil; stoppen kan met /stop."
+        )
+
+        # Both ways, each update on whichever worker the alternation picks.
+        for number in range(4):
+            await api.send_text(person.id, f"bericht {number}")
+            relayed = await api.next_message(staff_chat, timeout=30)
+            assert relayed.text.endswith(f": bericht {number}")
+            await api.group_text(staff_chat, winner, f"antwoord {number}", reply_to=relayed)
+            assert (await person.reply()).text.endswith(f": antwoord {number}")
+        assert await api.quiet(staff_chat) == [] and await api.quiet(person.id) == []
+        for process in processes:
+            assert '"update_failed"' not in process.logs()
+        # Each worker handled some of the case's updates.
+        assert all('"staff_update_handled"' in p.logs() for p in processes)

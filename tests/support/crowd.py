@@ -117,6 +117,17 @@ class CrowdApi(FakeBotApi):
         # A webhook's 200 confirms the update, as a later getUpdates offset does.
         self.confirmed.setdefault(update["update_id"], (self.generation, time.monotonic()))
 
+    async def post_to(self, worker: int, update: dict[str, Any]) -> None:
+        """POST an update to one webhook worker, whatever the routing says."""
+        assert self.webhook is not None
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook["secret_token"]}
+        async with (
+            ClientSession() as session,
+            session.post(self.worker_urls[worker], json=update, headers=headers) as response,
+        ):
+            if response.status != 200:
+                raise AssertionError(f"webhook answered {response.status}")
+
     async def _post(self, update: dict[str, Any]) -> None:
         if not self.worker_urls:
             await super()._post_to_webhook(update)
@@ -126,13 +137,7 @@ class CrowdApi(FakeBotApi):
         turn = self._posts[user]
         self._posts[user] += 1
         index = self.route(turn) if self.route is not None else turn % len(self.worker_urls)
-        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook["secret_token"]}
-        async with (
-            ClientSession() as session,
-            session.post(self.worker_urls[index], json=update, headers=headers) as response,
-        ):
-            if response.status != 200:
-                raise AssertionError(f"webhook answered {response.status}")
+        await self.post_to(index, update)
 
 
 def _user_of(update: dict[str, Any]) -> int:

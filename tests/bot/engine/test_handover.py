@@ -491,3 +491,51 @@ def test_the_shipped_hours_find_the_next_shift(staffed: Survey) -> None:
     assert hours.next_shift(datetime(2026, 12, 12, 17, 30, tzinfo=UTC)) == datetime(
         2026, 12, 14, 8, 0, tzinfo=UTC
     )
+
+
+# -- a new shift ------------------------------------------------------------------------------
+
+
+async def test_an_unclaimed_alarm_gets_a_new_card_at_the_start_of_each_shift(
+    engine: SurveyEngine,
+    staffed: Survey,
+    database: Database,
+    staff: StaffChat,
+    desk: StaffDesk,
+    clock: Clock,
+) -> None:
+    clock.moment = NIGHT  # Tuesday 23:00: nobody on shift
+    chat = Chat(engine)
+    await consent(chat, staffed)
+    await advance_to(chat, staffed, "q:holds-back")
+    alarm = await chat.text(ALARM)
+    opened = await chat.press(t(staffed, "button_handover_yes"), alarm)
+    await staff.land(opened.handoff)
+    first_card = staff.card_id
+    # A plain request, also out of hours, is not escalated: nobody is in danger.
+    other = Chat(engine, pseudonym="pseudonym-of-participant-2", chat_id=4343)
+    await open_a_case(other, staffed, staff)
+
+    assert (await desk.escalate()).handoff.to_staff == []  # still night
+    clock.moment = datetime(2026, 12, 9, 8, 5, tzinfo=UTC)  # Wednesday 09:05
+    escalated = await desk.escalate()
+    (card,) = escalated.handoff.to_staff
+    assert card.text is not None and card.text.startswith("⏰ Nog niet opgenomen")
+    assert "alarm (suicide)" in card.text and card.reply_to == first_card
+    await staff.land(escalated.handoff)
+    assert (await desk.escalate()).handoff.to_staff == []  # once per shift
+
+    clock.moment = datetime(2026, 12, 10, 8, 1, tzinfo=UTC)  # Thursday 09:01
+    again = await desk.escalate()
+    assert len(again.handoff.to_staff) == 1
+    await staff.land(again.handoff)
+    await staff.press(SARA.telegram_id, "Ik neem dit op", again.handoff.to_staff[0])
+    clock.moment = datetime(2026, 12, 11, 8, 1, tzinfo=UTC)  # Friday: taken, so no more
+    assert (await desk.escalate()).handoff.to_staff == []
+
+
+def test_shift_start_is_the_first_staffed_minute(staffed: Survey) -> None:
+    hours = staffed.handover
+    assert hours.shift_start(ON_SHIFT) == datetime(2026, 12, 8, 8, 0, tzinfo=UTC)
+    assert hours.shift_start(NIGHT) is None
+    assert HandoverSettings().shift_start(NIGHT) is None
