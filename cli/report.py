@@ -12,7 +12,9 @@ from rich.console import Console
 
 from bot.logs import configure_logging
 from cli.support import load_config, load_settings, open_database, parse_moment, progress_bar
+from reports.cases import case_figures
 from reports.findings.wording import LANGUAGES
+from storage import cases
 from storage import repository as repo
 
 err = Console(stderr=True)
@@ -121,6 +123,11 @@ def report(
                     repo.transcript_rows(session, filters),
                     lambda _kind, amount: progress.advance(reading, amount),
                 )
+                if survey.handover.workers:
+                    times = cases.case_times(
+                        session, since=scope.since, until=scope.until, sources=scope.sources
+                    )
+                    builder.read_cases(case_figures(times, survey.handover))
             analysing = progress.add_task("quotes, signals", total=None)
             findings = builder.findings(lambda _kind, amount: progress.advance(analysing, amount))
             renderer = ReportRenderer(findings)

@@ -209,9 +209,22 @@ class CaseTimes:
     first_answer_at: datetime | None
 
 
-def case_times(session: Session) -> list[CaseTimes]:
-    """Every case's reason and times, for `jeugdstem cases` and the findings report."""
+def case_times(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    sources: Sequence[str] = (),
+) -> list[CaseTimes]:
+    """The reason and times of every case opened in a period (``until`` exclusive),
+    optionally only of young people who came through some sources."""
     query = select(Case.reason, Case.out_of_hours, Case.opened_at, Case.first_answer_at)
+    if since is not None:
+        query = query.where(Case.opened_at >= since.astimezone(UTC))
+    if until is not None:
+        query = query.where(Case.opened_at < until.astimezone(UTC))
+    if sources:
+        query = query.where(Case.source.in_(sources))
     return [CaseTimes(*row) for row in session.execute(query.order_by(Case.id))]
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import combinations
 
+from reports.cases import CaseFigures
 from reports.exports.transcripts import TranscriptBuilder, TranscriptRow
 from reports.findings.quotes import Quote, representative
 from reports.findings.signals import Signal, SignalAnswer, find_signals
@@ -163,6 +164,18 @@ class Trust:
 
 
 @dataclass(frozen=True)
+class Handovers:
+    """Conversations with a youth worker in the period: counts and times, no words."""
+
+    cases: Count
+    # alarm, concern, request: suppressed together, so no hidden count can be worked out.
+    by_reason: tuple[Count, ...]
+    median_minutes_to_answer: float | None
+    # Of all cases, the share a worker answered within the shift it was asked in.
+    share_within_shift: float | None
+
+
+@dataclass(frozen=True)
 class Headline:
     """The first screen: period, how many, through whom."""
 
@@ -193,6 +206,7 @@ class Findings:
     signals: tuple[Signal, ...]
     signal_rest: int
     trust: Trust
+    handovers: Handovers | None = None
 
     @property
     def shown_ranking(self) -> tuple[RankedTheme, ...]:
@@ -440,6 +454,8 @@ class FindingsBuilder:
         )
         self.tally = _Tally(barrier, solution, survey.special_themes, withheld)
         self.tally.low_confidence = survey.report.low_confidence
+        # None until read_cases: a report made without the cases table says nothing of them.
+        self.handovers: Handovers | None = None
 
     # --- Labels ----------------------------------------------------------------------------
 
@@ -546,6 +562,19 @@ class FindingsBuilder:
             signals=tuple(signals),
             signal_rest=rest,
             trust=self._trust(),
+            handovers=self.handovers,
+        )
+
+    def read_cases(self, figures: CaseFigures) -> None:
+        """The period's handover figures (reports/cases.py), suppressed like every count."""
+        shown = self.min_cell <= figures.total
+        self.handovers = Handovers(
+            # None asked: nothing to protect, and "< 5" would suggest someone did.
+            cases=suppress(figures.total, self.min_cell) if figures.total else Count(0),
+            by_reason=tuple(suppress_line(list(figures.by_reason.values()), self.min_cell)),
+            # A median or share of fewer than min_cell cases could point at one person.
+            median_minutes_to_answer=figures.median_minutes_to_answer if shown else None,
+            share_within_shift=figures.share_within_shift if shown else None,
         )
 
     def _headline(self) -> Headline:

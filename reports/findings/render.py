@@ -73,6 +73,29 @@ class ReportRenderer:
         """A share as a whole percentage, or a dash."""
         return "–" if share is None else f"{round(share * 100)}%"
 
+    def handovers(self) -> str | None:
+        """The handover sentence: counts by reason, median wait, share answered in time."""
+        figures = self.findings.handovers
+        if figures is None:
+            return None
+        if figures.cases.value == 0:
+            return self.wording["handovers_none"]
+        alarm, concern, request = (self.count(c) for c in figures.by_reason)
+        median = figures.median_minutes_to_answer
+        return self.wording.say(
+            "handovers_text",
+            cases=self.count(figures.cases),
+            alarm=alarm,
+            concern=concern,
+            request=request,
+            median=self.wording.say("minutes", minutes=round(median))
+            if median is not None
+            else self.wording["not_shown"],
+            share=self.percent(figures.share_within_shift)
+            if figures.share_within_shift is not None
+            else self.wording["not_shown"],
+        )
+
     def part(self, part: int, whole: int) -> str:
         """ "12 van 40 (30%)"."""
         share = self.percent(part / whole if whole else None)
@@ -121,6 +144,7 @@ class ReportRenderer:
             "period": self.period(),
             "source_filter": ", ".join(labels.get(s, s) for s in findings.scope.sources),
             "part": self.part,
+            "handovers": self.handovers(),
             "charts": chart_uris,
         }
 

@@ -216,6 +216,26 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "{answers} answers from {participants} young people were flagged for distress "
         "(the young person got helplines at once). Nothing of theirs is quoted.",
     },
+    "handovers": {
+        "nl": "Gesprekken met een jeugdwerker",
+        "en": "Conversations with a youth worker",
+    },
+    "handovers_text": {
+        "nl": "{cases} keer vroeg een jongere om met een jeugdwerker te praten (na een alarm: "
+        "{alarm}; na «Gaat het met je?»: {concern}; zelf gevraagd: {request}). Mediaan tot het "
+        "eerste antwoord van een jeugdwerker: {median}. Beantwoord binnen de shift: {share}. "
+        "Wat in die gesprekken gezegd werd, staat niet in dit rapport.",
+        "en": "{cases} times a young person asked to talk to a youth worker (after an alarm: "
+        "{alarm}; after “Are you okay?”: {concern}; asked themselves: {request}). "
+        "Median time to a youth worker's first answer: {median}. Answered within the shift: "
+        "{share}. Nothing said in those conversations is in this report.",
+    },
+    "handovers_none": {
+        "nl": "In deze periode vroeg geen enkele jongere om met een jeugdwerker te praten.",
+        "en": "No young person asked to talk to a youth worker in this period.",
+    },
+    "minutes": {"nl": "{minutes} min", "en": "{minutes} min"},
+    "not_shown": {"nl": "niet getoond", "en": "not shown"},
     "method": {"nl": "Hoe kwamen deze cijfers tot stand?", "en": "How these figures were made"},
     "method_note": {
         "nl": "Jongeren beantwoordden de vragen van Jeugdstem in een chat, anoniem. Een "

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
+import yaml
 from sqlalchemy import update
 
 from storage import Case, Database, cases
 from storage import repository as repo
 from storage.models import CaseReason, utcnow
 from tests.support.cli import run_jeugdstem
+from tests.support.paths import REPO
 
 
 def seed(database: Database) -> None:
@@ -55,3 +58,25 @@ def test_cases_prints_a_table_and_copes_with_none(database_url: str) -> None:
     assert result.returncode == 0, result.stderr
     assert "Cases: 0" in result.stdout
     assert "Mediaan tot het eerste antwoord: -" in result.stdout
+
+
+def test_the_findings_report_counts_cases_when_workers_are_configured(
+    database_url: str, database: Database, tmp_path: Path
+) -> None:
+    seed(database)
+    data = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
+    data["handover"]["workers"] = [{"telegram_id": 9001, "name": "Sara, Bolwerk"}]
+    config = tmp_path / "config.yml"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    output = tmp_path / "report.md"
+
+    result = run_jeugdstem(
+        database_url, "report", "--format", "md", "-o", str(output), config=config
+    )
+
+    assert result.returncode == 0, result.stderr
+    report = output.read_text(encoding="utf-8")
+    assert "### Gesprekken met een jeugdwerker" in report
+    # Three cases: fewer than report.min_cell, so no number and no median either.
+    assert "< 5 keer vroeg een jongere" in report
+    assert "eerste antwoord van een jeugdwerker: niet getoond" in report

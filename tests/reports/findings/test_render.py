@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reports.findings.builder import Findings, ReportScope, build_findings
+from reports.cases import CaseFigures
+from reports.findings.builder import Findings, FindingsBuilder, ReportScope, build_findings
 from reports.findings.render import ReportRenderer, markdown_escaped
 from storage import Database
 from storage.repository import TranscriptFilter, transcript_rows
@@ -124,3 +125,52 @@ def test_the_command_writes_private_identical_files(seeded_url: str, tmp_path: P
     result = run_jeugdstem(seeded_url, "report", "-o", str(markdown), "--source", "nope")
     assert result.returncode == 2
     assert "unknown source nope" in result.stderr
+
+
+def _handover_figures(alarm: int, concern: int, request: int) -> CaseFigures:
+    total = alarm + concern + request
+    return CaseFigures(
+        total=total,
+        by_reason={"alarm": alarm, "concern": concern, "request": request},
+        out_of_hours=1,
+        answered=total,
+        median_minutes_to_answer=42.0,
+        answered_within_shift=total - 1,
+    )
+
+
+def test_handovers_are_counted_without_words_and_small_numbers_hidden(
+    seeded_url: str, survey: Survey
+) -> None:
+    database = Database(seeded_url)
+    try:
+        builder = FindingsBuilder(survey, ReportScope(language="nl"))
+        with database.snapshot() as session:
+            builder.read(transcript_rows(session, TranscriptFilter()))
+    finally:
+        database.dispose()
+    builder.read_cases(_handover_figures(alarm=5, concern=2, request=10))
+    html = ReportRenderer(builder.findings()).html()
+    (sentence,) = re.findall(r'<p id="handovers">(.*?)</p>', html)
+    assert sentence.startswith("17 keer vroeg een jongere")
+    # 2 is hidden, and so is the 5 beside it: 17 - 10 would give the 2 away otherwise.
+    assert "na een alarm: &lt; 5" in sentence and "zelf gevraagd: 10" in sentence
+    assert "«Gaat het met je?»: &lt; 5" in sentence
+    assert "42 min" in sentence and "94%" in sentence
+
+    builder.read_cases(_handover_figures(alarm=1, concern=0, request=2))
+    markdown = ReportRenderer(builder.findings()).markdown()
+    line = next(x for x in markdown.splitlines() if "keer vroeg een jongere" in x)
+    assert line.startswith("< 5 keer") and line.count("niet getoond") == 2
+    assert "42 min" not in line
+
+    builder.read_cases(_handover_figures(alarm=0, concern=0, request=0))
+    none = ReportRenderer(builder.findings()).html()
+    assert '<p id="handovers">In deze periode vroeg geen enkele jongere' in none
+
+
+def test_a_report_without_cases_read_has_no_handover_section(
+    seeded_url: str, survey: Survey
+) -> None:
+    html = ReportRenderer(_findings(seeded_url, survey)).html()
+    assert 'id="handovers"' not in html
