@@ -42,21 +42,31 @@ from survey.helplines import Helpline
 from survey.text import fold_words
 
 # A request for a person in one's own words, on folded words (survey.text.fold_words):
-# "kan ik met iemand praten", "ik wil iemand spreken", "can i talk to someone",
-# "je veux parler a quelqu un". Whole-message patterns: a sentence that merely mentions
-# talking ("ik praat met iemand over voetbal") is an answer, not a request.
-_ASKS_FOR_A_PERSON = re.compile(
-    r"^(?:(?:kan|mag|wil|kun|zou)\s+(?:ik|k)\s+|(?:ik|k)\s+(?:wil|zou\s+graag|wil\s+graag)\s+)"
-    r"(?:(?:eens|even|graag|nu)\s+)*(?:met|tegen)?\s*(?:iemand|een\s+mens|een\s+persoon|"
-    r"een\s+jeugdwerker|een\s+begeleider)\s+(?:praten|spreken|babbelen|klappen)(?:\s+aub|\s+alsjeblieft)?$"
-    r"|^(?:can|could|may)\s+i\s+(?:please\s+)?(?:talk|speak)\s+(?:to|with)\s+"
-    r"(?:someone|somebody|a\s+person|a\s+human|a\s+youth\s+worker|a\s+real\s+person)(?:\s+please)?$"
-    r"|^i\s+(?:want|d\s+like|would\s+like|need)\s+to\s+(?:talk|speak)\s+(?:to|with)\s+"
-    r"(?:someone|somebody|a\s+person|a\s+human|a\s+youth\s+worker|a\s+real\s+person)(?:\s+please)?$"
-    r"|^(?:je\s+(?:veux|voudrais|peux)|est\s+ce\s+que\s+je\s+peux|puis\s+je)\s+"
-    r"(?:parler)\s+(?:a|avec)\s+(?:quelqu\s+un|une\s+personne|un\s+humain|un\s+animateur|une\s+animatrice)"
-    r"(?:\s+s\s+il\s+(?:te|vous)\s+plait)?$"
+# "kan ik met iemand praten", "kan k ier me iemand klappen", "ik wil praten met iemand",
+# "can i talk to someone", "je veux parler a quelqu un". Whole messages only: a sentence
+# that merely mentions talking ("ik praat met iemand over voetbal") is an answer.
+_PERSON_NL = r"(?:iemand|een\s+(?:mens|persoon|jeugdwerker|begeleider|echte\s+persoon))"
+_TALK_NL = r"(?:praten|spreken|babbelen|klappen|chatten)"
+_WITH_NL = r"(?:met|me|tegen)"
+_FILLER_NL = r"(?:(?:eens|es|ne\s+keer|even|graag|nu|hier|ier|alsjeblieft|aub|pls)\s+)*"
+_DUTCH = (
+    r"(?:(?:kan|kun|mag|wil|zou)\s+(?:ik|k)|(?:ik|k)\s+(?:wil|zou\s+graag|wil\s+graag|moet))\s+"
+    + _FILLER_NL
+    + rf"(?:{_WITH_NL}\s+{_PERSON_NL}\s+{_FILLER_NL}{_TALK_NL}"  # met iemand praten
+    + rf"|{_TALK_NL}\s+{_WITH_NL}\s+{_PERSON_NL})"  # praten met iemand
+    + r"(?:\s+(?:aub|alsjeblieft|pls|please))?"
 )
+_PERSON_EN = r"(?:someone|somebody|a\s+(?:person|human|youth\s+worker|real\s+person))"
+_ENGLISH = (
+    r"(?:(?:can|could|may)\s+i|i\s+(?:want|d\s+like|would\s+like|need))\s+(?:to\s+)?"
+    r"(?:please\s+)?(?:talk|speak)\s+(?:to|with)\s+" + _PERSON_EN + r"(?:\s+please)?"
+)
+_PERSON_FR = r"(?:quelqu\s+un|une\s+personne|un\s+humain|un\s+animateur|une\s+animatrice)"
+_FRENCH = (
+    r"(?:je\s+(?:veux|voudrais|peux)|est\s+ce\s+que\s+je\s+peux|puis\s+je)\s+"
+    r"parler\s+(?:a|avec)\s+" + _PERSON_FR + r"(?:\s+s\s+il\s+(?:te|vous)\s+plait)?"
+)
+_ASKS_FOR_A_PERSON = re.compile(rf"^(?:{_DUTCH}|{_ENGLISH}|{_FRENCH})$")
 # Renders one helpline bullet (Safeguarding.line).
 LineText = Callable[[Helpline, str, datetime], str]
 # /praten in every language the bot speaks.

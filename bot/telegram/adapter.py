@@ -78,6 +78,7 @@ from privacy.retention import retention_daily
 from storage import cases
 from storage import repository as repo
 from storage.database import database_unavailable
+from survey.helplines import unchecked
 from survey.text import split_utf16
 
 log = structlog.get_logger("jeugdstem.telegram")
@@ -277,6 +278,7 @@ class TelegramAdapter:
             self.escalation = asyncio.create_task(
                 self.escalate_each_shift(application.bot), name="escalation"
             )
+        self.warn_about_setup()
         try:
             for language in survey.languages:
                 commands = [BotCommand(n, d) for n, d in command_menu(survey, language)]
@@ -293,6 +295,17 @@ class TelegramAdapter:
         gc.collect()
         gc.freeze()
         log.info("bot_started", database=self.runtime.database.dialect)
+
+    def warn_about_setup(self) -> None:
+        """Say at start-up what is not ready to go live: unchecked lines, half a handover."""
+        survey = self.runtime.survey
+        lines = unchecked(survey.helplines)
+        if lines:
+            log.warning("helplines_unchecked", helplines=lines)
+        staff_chat = self.runtime.settings.jeugdstem_staff_chat_id
+        if survey.handover.workers and staff_chat is None:
+            # Workers listed but nowhere to read: "talk to someone" falls back to helplines.
+            log.warning("handover_without_staff_chat", workers=len(survey.handover.workers))
 
     async def post_shutdown(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Stop the retention task; close NLU and database connections."""

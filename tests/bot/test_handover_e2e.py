@@ -326,3 +326,24 @@ async def test_an_unclaimed_alarm_case_gets_a_new_card_when_the_shift_starts(
         )
     finally:
         assert await bot.stop() == 0, bot.logs()
+
+
+async def test_workers_without_a_staff_group_are_warned_about_and_helplines_still_come(
+    api: FakeBotApi, database_url: str, survey: Survey, tmp_path: Path
+) -> None:
+    config = handover_config(tmp_path, always_staffed=True)
+    environment = bot_environment(api, database_url, E2E_SECRET, JEUGDSTEM_CONFIG=str(config))
+    bot = BotProcess(environment, tmp_path / "bot.log")
+    await bot.start()
+    await api.wait_for_polling()
+    try:
+        person = Youngster(api, 7_600_701)
+        await person.command("/start")
+        await person.tap(survey.text("button_consent_yes", "nl"))
+        helplines = await person.command("/praten")
+        assert "112" in helplines.text  # nobody could answer: no offer, the lines at once
+        events = {e.get("event"): e for e in log_events(bot)}
+        assert events["handover_without_staff_chat"]["workers"] == 2
+        assert "helplines_unchecked" in events
+    finally:
+        assert await bot.stop() == 0, bot.logs()

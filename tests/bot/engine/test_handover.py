@@ -176,6 +176,9 @@ def young_texts(response: StaffResponse | Response) -> list[str | None]:
         "Kan ik met iemand praten?",
         "mag ik even met iemand spreken aub",
         "ik wil met een jeugdwerker praten",
+        "ik wil praten met iemand",
+        "kan k ier es me iemand klappen",
+        "mag ik nu met een echte persoon chatten pls",
         "can I talk to someone please",
         "I need to talk to a real person",
         "je veux parler à quelqu'un",
@@ -193,6 +196,8 @@ def test_a_request_for_a_person_is_recognised(text: str) -> None:
         "mijn vrienden willen niet met iemand praten",
         "talk to someone at school about the bus",
         "praten",
+        "ik wil met iemand praten over de prijs van de sportclub",
+        "kan ik met iemand gaan sporten",
     ],
 )
 def test_an_answer_that_mentions_talking_is_no_request(text: str) -> None:
