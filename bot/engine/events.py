@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from nlu.risk import DistressLevel
 
@@ -145,6 +146,27 @@ class Handoff:
     young_chat: int | None = None
 
 
+class StaffOutcome(StrEnum):
+    """What became of a staff-chat event, for logs and tests."""
+
+    IGNORED = "ignored"  # not a worker, or talk among the staff
+    UNKNOWN_BUTTON = "unknown_button"
+    CLAIMED = "claimed"
+    CLAIM_LOST = "claim_lost"  # another worker was first
+    CLOSED = "closed"
+    ALREADY_CLOSED = "already_closed"
+    GONE = "gone"  # the young person erased everything
+    RELAYED = "relayed"
+    NOT_A_CASE = "not_a_case"
+    CLOSED_CASE = "closed_case"  # a reply to a case that has ended
+    UNCLAIMED = "unclaimed"  # a reply before anyone took the case
+    NOT_YOURS = "not_yours"  # a reply to a case another worker has
+    UNREACHABLE = "unreachable"
+    NOTHING_TO_RELAY = "nothing_to_relay"  # neither text nor a photo or voice
+    ESCALATED = "escalated"
+    NOTHING = "nothing"
+
+
 @dataclass
 class StaffResponse:
     """Everything the adapter should do for one staff-chat event."""
@@ -154,7 +176,7 @@ class StaffResponse:
     notice: str | None = None
     # For logs: the case it was about, and what happened ("claimed", "relayed", ...).
     case_id: int | None = None
-    outcome: str = "ignored"
+    outcome: StaffOutcome = StaffOutcome.IGNORED
 
 
 @dataclass

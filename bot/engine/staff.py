@@ -13,7 +13,14 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.engine.buttons import ButtonCodec, ButtonKind
-from bot.engine.events import Handoff, Post, StaffMessage, StaffPress, StaffResponse
+from bot.engine.events import (
+    Handoff,
+    Post,
+    StaffMessage,
+    StaffOutcome,
+    StaffPress,
+    StaffResponse,
+)
 from bot.engine.handover import Handover, shown_name
 from storage import Database, cases
 from storage.database import Session
@@ -24,6 +31,7 @@ NOT_OURS = "Dit bericht hoort bij geen case."
 CLOSED = "Deze case is afgesloten: je bericht is niet doorgestuurd."
 GONE = "Deze case bestaat niet meer (de jongere wiste alles): je bericht is niet doorgestuurd."
 CLAIM_FIRST = "Neem de case eerst op met «Ik neem dit op»: je bericht is niet doorgestuurd."
+NOTHING_TO_RELAY = "Alleen tekst, foto's en spraakberichten gaan naar de jongere."
 UNREACHABLE = "De jongere is niet meer bereikbaar (bot geblokkeerd of lang niet gezien)."
 
 
@@ -63,12 +71,18 @@ class StaffDesk:
     def press(self, session: Session, worker: Worker, event: StaffPress) -> StaffResponse:
         press = self.buttons.decode(event.data)
         if press is None or press.kind not in (ButtonKind.CLAIM_CASE, ButtonKind.CLOSE_CASE):
-            return StaffResponse(notice="Deze knop ken ik niet (meer).")
+            return StaffResponse(
+                notice="Deze knop ken ik niet (meer).", outcome=StaffOutcome.UNKNOWN_BUTTON
+            )
         case = cases.get_case(session, int(press.args[0]))
         if case is None:
-            return StaffResponse(notice=GONE, outcome="gone")
+            return StaffResponse(notice=GONE, outcome=StaffOutcome.GONE)
         if case.closed_at is not None:
-            return StaffResponse(notice="Deze case is al afgesloten.", case_id=case.id)
+            return StaffResponse(
+                notice="Deze case is al afgesloten.",
+                case_id=case.id,
+                outcome=StaffOutcome.ALREADY_CLOSED,
+            )
         if press.kind is ButtonKind.CLAIM_CASE:
             return self.claim(session, worker, case)
         return self.close(session, worker, case)
@@ -78,7 +92,7 @@ class StaffDesk:
         if not cases.claim(session, case.id, worker.telegram_id):
             holder = self.worker(case.worker_id) if case.worker_id is not None else None
             taken = f"{holder.name} heeft deze case al." if holder else "Deze case is al opgenomen."
-            return StaffResponse(notice=taken, case_id=case.id, outcome="claim_lost")
+            return StaffResponse(notice=taken, case_id=case.id, outcome=StaffOutcome.CLAIM_LOST)
         participant = self.participant(session, case)
         messages = cases.messages_of(session, case.id)
         handoff = self.card_edit(case, participant, messages, worker)
@@ -87,22 +101,25 @@ class StaffDesk:
         text = self.survey.text("handover_claimed", language, worker=shown_name(worker))
         handoff.young_chat = cases.chat_of(session, participant.id)
         handoff.to_young.append(Post(text=text))
+        if handoff.young_chat is None:
+            handoff.to_staff.append(Post(text=UNREACHABLE, reply_to=case.card_message_id))
         return StaffResponse(
-            handoff, notice="De case is voor jou.", case_id=case.id, outcome="claimed"
+            handoff, notice="De case is voor jou.", case_id=case.id, outcome=StaffOutcome.CLAIMED
         )
 
     def close(self, session: Session, worker: Worker, case: Case) -> StaffResponse:
         """Afsluiten: the young person hears it kindly; the survey can go on."""
         cases.close(case, CaseClosure.WORKER)
         participant = self.participant(session, case)
-        closer = self.worker(case.worker_id) if case.worker_id is not None else worker
         messages = cases.messages_of(session, case.id)
-        handoff = self.card_edit(case, participant, messages, closer or worker)
+        handoff = self.card_edit(case, participant, messages, worker)
         language = self.language(participant)
         text = self.survey.text("handover_closed_by_worker", language, worker=shown_name(worker))
         handoff.young_chat = cases.chat_of(session, participant.id)
         handoff.to_young.append(Post(text=text))
-        return StaffResponse(handoff, notice="Afgesloten.", case_id=case.id, outcome="closed")
+        return StaffResponse(
+            handoff, notice="Afgesloten.", case_id=case.id, outcome=StaffOutcome.CLOSED
+        )
 
     # -- a new shift ------------------------------------------------------------------------
 
@@ -123,7 +140,9 @@ class StaffDesk:
             )
             text = f"⏰ Nog niet opgenomen, opnieuw voor deze shift.\n{card.text}"
             handoff.to_staff.append(replace(card, text=text, reply_to=case.card_message_id))
-        return StaffResponse(handoff, outcome="escalated" if handoff.to_staff else "nothing")
+        return StaffResponse(
+            handoff, outcome=StaffOutcome.ESCALATED if handoff.to_staff else StaffOutcome.NOTHING
+        )
 
     # -- answers ---------------------------------------------------------------------------
 
@@ -133,11 +152,11 @@ class StaffDesk:
             return StaffResponse()
         case = cases.case_by_staff_message(session, event.reply_to)
         if case is None:
-            return self.tell(event, NOT_OURS, outcome="not_a_case")
+            return self.tell(event, NOT_OURS, outcome=StaffOutcome.NOT_A_CASE)
         if case.closed_at is not None:
-            return self.tell(event, CLOSED, case, outcome="closed_case")
+            return self.tell(event, CLOSED, case, outcome=StaffOutcome.CLOSED_CASE)
         if case.worker_id is None:
-            return self.tell(event, CLAIM_FIRST, case, outcome="unclaimed")
+            return self.tell(event, CLAIM_FIRST, case, outcome=StaffOutcome.UNCLAIMED)
         if case.worker_id != worker.telegram_id:
             holder = self.worker(case.worker_id)
             name = holder.name if holder else "Een andere jeugdwerker"
@@ -145,11 +164,13 @@ class StaffDesk:
                 event,
                 f"{name} heeft deze case: je bericht is niet doorgestuurd.",
                 case,
-                outcome="not_yours",
+                outcome=StaffOutcome.NOT_YOURS,
             )
+        if event.text is None and event.media is None:
+            return self.tell(event, NOTHING_TO_RELAY, case, outcome=StaffOutcome.NOTHING_TO_RELAY)
         young_chat = cases.chat_of(session, case.participant_id)
         if young_chat is None:
-            return self.tell(event, UNREACHABLE, case, outcome="unreachable")
+            return self.tell(event, UNREACHABLE, case, outcome=StaffOutcome.UNREACHABLE)
         cases.add_message(
             session,
             case,
@@ -164,11 +185,11 @@ class StaffDesk:
         else:
             post = Post(text=f"{shown_name(worker)}: {event.text or ''}")
         handoff = Handoff(to_young=[post], young_chat=young_chat)
-        return StaffResponse(handoff, case_id=case.id, outcome="relayed")
+        return StaffResponse(handoff, case_id=case.id, outcome=StaffOutcome.RELAYED)
 
     @staticmethod
     def tell(
-        event: StaffMessage, text: str, case: Case | None = None, *, outcome: str
+        event: StaffMessage, text: str, case: Case | None = None, *, outcome: StaffOutcome
     ) -> StaffResponse:
         """Answer a worker in the staff chat, under their own message."""
         handoff = Handoff(to_staff=[Post(text=text, reply_to=event.message_id)])

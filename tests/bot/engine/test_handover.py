@@ -408,7 +408,12 @@ async def test_the_staff_chat_cannot_answer_through_the_wrong_door(
     assert other.outcome == "not_yours" and young_texts(other) == []
     not_a_case = await staff.reply(SARA.telegram_id, 1, "oud bericht")
     assert not_a_case.outcome == "not_a_case"
-    await staff.press(SARA.telegram_id, "Afsluiten", card)
+    empty = await staff.reply(SARA.telegram_id, staff.card_id)  # a location, a poll, ...
+    assert empty.outcome == "nothing_to_relay" and young_texts(empty) == []
+    # A colleague may close Sara's case (her shift ended, say); the card names who did.
+    closed = await staff.press(YUSUF.telegram_id, "Afsluiten", card)
+    assert "Afgesloten door Yusuf, AjKo." in closed.handoff.staff_edits[0][1].text
+    assert young_texts(closed) == [t(staffed, "handover_closed_by_worker", worker="Yusuf (AjKo)")]
     late = await staff.reply(SARA.telegram_id, staff.card_id, "nog één ding")
     assert late.outcome == "closed_case" and young_texts(late) == []
     assert (
