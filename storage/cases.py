@@ -103,6 +103,46 @@ def note_staff_copy(session: Session, message_id: int, staff_message_id: int) ->
     )
 
 
+# Marks a message being relayed by the catch-up (see unrelayed) until its copy lands.
+BEING_RELAYED = -1
+
+
+def unrelayed(session: Session, written_before: datetime) -> list[CaseMessage]:
+    """Young people's messages of open cases that never reached the staff chat.
+
+    A crash between a turn's commit and its relay, or a staff chat that failed,
+    leaves a message without its copy. Each one found is marked BEING_RELAYED by
+    a conditional UPDATE, so of two workers catching up at once exactly one sends
+    it, and a copy that fails again is not retried forever.
+    """
+    query = (
+        select(CaseMessage.id)
+        .join(Case, CaseMessage.case_id == Case.id)
+        .where(
+            CaseMessage.sender == Sender.YOUNG.value,
+            CaseMessage.opening.is_(False),
+            CaseMessage.staff_message_id.is_(None),
+            CaseMessage.created_at < written_before.astimezone(UTC),
+            Case.closed_at.is_(None),
+        )
+        .order_by(CaseMessage.id)
+    )
+    taken = []
+    for message_id in session.execute(query).scalars():
+        result = session.execute(
+            update(CaseMessage)
+            .where(CaseMessage.id == message_id, CaseMessage.staff_message_id.is_(None))
+            .values(staff_message_id=BEING_RELAYED)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) == 1:
+            message = session.get(CaseMessage, message_id)
+            if message is not None:
+                session.refresh(message)
+                taken.append(message)
+    return taken
+
+
 def case_by_staff_message(session: Session, staff_message_id: int) -> Case | None:
     """The case a staff-chat message belongs to: its card, or a message relayed into it."""
     relayed = select(CaseMessage.case_id).where(CaseMessage.staff_message_id == staff_message_id)

@@ -177,6 +177,8 @@ class StaffResponse:
     # For logs: the case it was about, and what happened ("claimed", "relayed", ...).
     case_id: int | None = None
     outcome: StaffOutcome = StaffOutcome.IGNORED
+    # Messages relayed late, each from its own young person's chat (see StaffDesk.missed).
+    late: list[Handoff] = field(default_factory=list)
 
 
 @dataclass

@@ -144,6 +144,25 @@ class StaffDesk:
             handoff, outcome=StaffOutcome.ESCALATED if handoff.to_staff else StaffOutcome.NOTHING
         )
 
+    # -- catching up ------------------------------------------------------------------------
+
+    async def relay_missed(self, written_before: datetime) -> StaffResponse:
+        """Relay young people's messages that never reached the staff chat (crash, outage)."""
+        return await self.database.run_turn(lambda s: self.missed(s, written_before))
+
+    def missed(self, session: Session, written_before: datetime) -> StaffResponse:
+        handoffs = []
+        for message in cases.unrelayed(session, written_before):
+            case = message.case
+            participant = self.participant(session, case)
+            post = self.handover.relay_to_staff(case, message, participant.pseudonym)
+            young_chat = cases.chat_of(session, participant.id)
+            handoffs.append(Handoff(to_staff=[post], young_chat=young_chat))
+        return StaffResponse(
+            outcome=StaffOutcome.RELAYED if handoffs else StaffOutcome.NOTHING,
+            late=handoffs,
+        )
+
     # -- answers ---------------------------------------------------------------------------
 
     def message(self, session: Session, worker: Worker, event: StaffMessage) -> StaffResponse:

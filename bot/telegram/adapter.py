@@ -24,6 +24,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -101,6 +102,9 @@ TELEGRAM_FIRST_WAIT = 0.5
 DATABASE_PATIENCE = 30.0
 # How often the bot looks for alarm cases to put before a shift that has just begun.
 ESCALATION_CHECK_SECONDS = 20.0
+# A young person's message whose copy has not reached the staff chat this long after it
+# was stored is relayed by the periodic check (a turn's own relay takes well under this).
+RELAY_GRACE_SECONDS = 15.0
 
 
 class PerParticipantOrder(BaseUpdateProcessor):
@@ -480,14 +484,24 @@ class TelegramAdapter:
         )
 
     async def escalate_each_shift(self, bot: Bot) -> None:
-        """Put unclaimed alarm cases before each new shift, with a new card, until taken."""
+        """Now and then: put unclaimed alarm cases before a new shift, with a new card, until
+        taken; and relay what a crash or a staff-chat outage kept from the staff chat."""
+        desk = self.runtime.desk
         while True:
             await asyncio.sleep(ESCALATION_CHECK_SECONDS)
             try:
-                response = await self.runtime.desk.escalate()
+                response = await desk.escalate()
                 if response.handoff.to_staff:
                     await self.carry(bot, response.handoff, None)
                     log.info("cases_escalated", cases=len(response.handoff.to_staff))
+                written_before = self.runtime.engine.clock() - timedelta(
+                    seconds=RELAY_GRACE_SECONDS
+                )
+                missed = await desk.relay_missed(written_before)
+                for handoff in missed.late:
+                    await self.carry(bot, handoff, None)
+                if missed.late:
+                    log.info("case_messages_relayed_late", messages=len(missed.late))
             except Exception as error:
                 # The next check tries again; only the type is logged (texts could leak).
                 log.warning("escalation_failed", error=type(error).__name__)

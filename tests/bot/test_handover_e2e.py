@@ -24,7 +24,7 @@ from survey.clock import LOCAL_TIME
 from survey.config import Survey
 from tests.support.bot_process import BotProcess, bot_environment, frozen_clock
 from tests.support.crowd import crowd_config
-from tests.support.fake_bot_api import FakeBotApi, SentMessage
+from tests.support.fake_bot_api import FakeBotApi, Fault, SentMessage
 from tests.support.secrets import E2E_SECRET
 from tests.support.youngster import Youngster
 
@@ -347,3 +347,23 @@ async def test_workers_without_a_staff_group_are_warned_about_and_helplines_stil
         assert "helplines_unchecked" in events
     finally:
         assert await bot.stop() == 0, bot.logs()
+
+
+async def test_a_message_the_staff_group_missed_is_relayed_late_once(
+    api: FakeBotApi, bot: BotProcess, survey: Survey
+) -> None:
+    """Telegram fails every try of one relay (5xx four times): the message is stored,
+    and the periodic check relays it within a minute, once."""
+    person = Youngster(api, 7_600_801)
+    await ask_and_agree(person, survey)
+    card = await card_of(api)
+    await api.press(SARA, card, "Ik neem dit op")
+    await person.read()
+    api.plan_faults("sendMessage", *[Fault.server_error()] * 4, chat_id=STAFF_CHAT)
+    await api.send_text(person.id, "komt dit aan?")
+    late = await api.next_message(STAFF_CHAT, timeout=60)
+    assert late.text.endswith(": komt dit aan?") and late.reply_to == card.message_id
+    assert api.planned_faults("sendMessage", STAFF_CHAT) == 0
+    assert await api.quiet(STAFF_CHAT, seconds=21) == []  # not on the next check either
+    events = [e.get("event") for e in log_events(bot)]
+    assert "staff_chat_failed" in events and "case_messages_relayed_late" in events

@@ -10,7 +10,7 @@ tests/bot/test_handover_e2e.py.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import pytest
@@ -26,6 +26,7 @@ from storage import Case, CaseMessage, Database, cases
 from storage import repository as repo
 from survey.config import HandoverSettings, Survey, Worker
 from tests.support.chat import (
+    CHAT_ID,
     PSEUDONYM,
     Chat,
     advance_to,
@@ -549,3 +550,26 @@ def test_shift_start_is_the_first_staffed_minute(staffed: Survey) -> None:
     assert hours.shift_start(ON_SHIFT) == datetime(2026, 12, 8, 8, 0, tzinfo=UTC)
     assert hours.shift_start(NIGHT) is None
     assert HandoverSettings().shift_start(NIGHT) is None
+
+
+async def test_a_message_whose_relay_was_lost_is_relayed_late_once(
+    engine: SurveyEngine, staffed: Survey, staff: StaffChat, desk: StaffDesk
+) -> None:
+    """A crash after the turn's commit, or a staff chat that failed: the copy never landed."""
+    chat = Chat(engine)
+    await open_a_case(chat, staffed, staff)
+    lost = await chat.text("dit kwam nooit aan", message_id=90)  # its handoff is not landed
+    assert lost.handoff is not None
+    landed = await chat.text("dit wel", message_id=91)
+    await staff.land(landed.handoff)
+    later = datetime.now(UTC) + timedelta(minutes=1)
+
+    first = await desk.relay_missed(later)
+    (handoff,) = first.late
+    (post,) = handoff.to_staff
+    assert post.text is not None and post.text.endswith("(geredigeerd): dit kwam nooit aan")
+    assert handoff.young_chat == CHAT_ID  # a photo would be copied from there
+    assert (await desk.relay_missed(later)).late == []  # taken once, even if it fails again
+    # Only messages older than the cut-off: a turn's own relay may still be on its way.
+    await chat.text("net verstuurd", message_id=92)
+    assert (await desk.relay_missed(datetime.now(UTC) - timedelta(minutes=1))).late == []
