@@ -445,9 +445,11 @@ class TelegramAdapter:
         message = update.message
         if message is None or message.from_user is None:
             return
+        # Only a reply to one of the bot's own messages can be meant for a young person.
         replied = message.reply_to_message
-        ours = replied is not None and replied.from_user is not None
-        ours = ours and replied.from_user.id == context.bot.id  # type: ignore[union-attr]
+        reply_to = None
+        if replied is not None and replied.from_user is not None:
+            reply_to = replied.message_id if replied.from_user.id == context.bot.id else None
         media = next(
             (
                 k
@@ -459,7 +461,7 @@ class TelegramAdapter:
         event = StaffMessage(
             worker_id=message.from_user.id,
             message_id=message.message_id,
-            reply_to=replied.message_id if ours and replied is not None else None,
+            reply_to=reply_to,
             text=message.text or message.caption,
             media=media,
         )
@@ -544,15 +546,16 @@ class TelegramAdapter:
             copy = {"chat_id": chat_id, "from_chat_id": from_chat, "message_id": post.copy_of}
             result = await self.call_api(bot, "copy_message", {**copy, **reply_to})
         else:
-            message: dict[str, Any] = {
-                "chat_id": chat_id,
-                "text": split_text(post.text or "-")[0],
-                **reply_to,
-            }
+            # A long message goes in pieces; the first is the one noted (and replied to).
+            pieces = split_text(post.text or "-")
             markup = keyboard_markup(post.buttons)
-            if markup is not None:
-                message["reply_markup"] = markup
-            result = await self.call_api(bot, "send_message", message)
+            result = None
+            for index, piece in enumerate(pieces):
+                message: dict[str, Any] = {"chat_id": chat_id, "text": piece, **reply_to}
+                if markup is not None and index == len(pieces) - 1:
+                    message["reply_markup"] = markup
+                sent = await self.call_api(bot, "send_message", message)
+                result = result or sent
         landed = result.get("message_id") if isinstance(result, dict) else None
         if landed is None:
             return

@@ -245,6 +245,11 @@ async def test_a_restart_mid_case_loses_nothing_and_relays_nothing_twice(
         assert await api.quiet(STAFF_CHAT) == []
         texts = [m.text for m in messages_in(db)]
         assert texts == ["eerste", "tweede", "ik lees mee"]
+        # The longest message Telegram allows, plus the pseudonym: two pieces, none lost.
+        longest = "woorden " * 512
+        await api.send_text(person.id, longest.strip())
+        head, tail = await api.next_messages(STAFF_CHAT, 2)
+        assert (head.text + " " + tail.text).endswith(longest.strip())
     finally:
         assert await bot.stop() == 0, bot.logs()
 
