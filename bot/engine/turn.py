@@ -591,6 +591,9 @@ class Turn:
         outdated = self.consent_outdated
         self.participant.consent_version = self.survey.privacy.version
         self.participant.consented_at = utcnow()
+        if self.case is not None:
+            # Consent renewed while a youth worker reads along: that conversation goes on.
+            return Response([Reply(self.text("handover_already_open"))], origin=Reply(welcome_text))
         if self.active and outdated:
             # Consent renewed mid-survey: carry on where they were, as /start would.
             assert self.conversation is not None

@@ -573,3 +573,27 @@ async def test_a_message_whose_relay_was_lost_is_relayed_late_once(
     # Only messages older than the cut-off: a turn's own relay may still be on its way.
     await chat.text("net verstuurd", message_id=92)
     assert (await desk.relay_missed(datetime.now(UTC) - timedelta(minutes=1))).late == []
+
+
+async def test_a_new_privacy_text_mid_case_asks_consent_and_keeps_the_case(
+    engine: SurveyEngine, staffed: Survey, database: Database, staff: StaffChat
+) -> None:
+    chat = Chat(engine)
+    await open_a_case(chat, staffed, staff)
+    newer = staffed.privacy.model_copy(update={"version": "2"})
+    renewed = SurveyEngine(
+        staffed.model_copy(update={"privacy": newer}),
+        engine.database,
+        engine.codec,
+        engine.analyser,
+        clock=engine.clock,
+        staff_chat=True,
+    )
+    chat = Chat(renewed)
+    asked = await chat.text("hallo")
+    assert asked.replies[0].text == t(staffed, "consent_again") and asked.handoff is None
+    agreed = await chat.press(t(staffed, "button_consent_yes"), asked)
+    assert agreed.replies[0].text == t(staffed, "handover_already_open")
+    relayed = await chat.text("ben je er nog?")
+    assert relayed.handoff is not None  # back in the case, not in the survey
+    assert (await conversation(database)).paused
