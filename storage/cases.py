@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -127,19 +128,38 @@ def unrelayed(session: Session, written_before: datetime) -> list[CaseMessage]:
         )
         .order_by(CaseMessage.id)
     )
+    not_yet = CaseMessage.staff_message_id.is_(None)
+    return _take(session, CaseMessage, query, not_yet, {"staff_message_id": BEING_RELAYED})
+
+
+Row = TypeVar("Row", Case, CaseMessage)
+
+
+def _take(
+    session: Session,
+    model: type[Row],
+    ids: Select[int],
+    still: ColumnElement[bool],
+    mark: dict[str, object],
+) -> list[Row]:
+    """The rows ``ids`` selects that this transaction marks first.
+
+    Each is marked by its own conditional UPDATE (``still`` true before, ``mark`` after):
+    of two workers running this at once, exactly one changes each row.
+    """
     taken = []
-    for message_id in session.execute(query).scalars():
+    for row_id in session.execute(ids).scalars():
         result = session.execute(
-            update(CaseMessage)
-            .where(CaseMessage.id == message_id, CaseMessage.staff_message_id.is_(None))
-            .values(staff_message_id=BEING_RELAYED)
+            update(model)
+            .where(model.id == row_id, still)
+            .values(mark)
             .execution_options(synchronize_session=False)
         )
         if getattr(result, "rowcount", 0) == 1:
-            message = session.get(CaseMessage, message_id)
-            if message is not None:
-                session.refresh(message)
-                taken.append(message)
+            row = session.get(model, row_id)
+            if row is not None:
+                session.refresh(row)
+                taken.append(row)
     return taken
 
 
@@ -220,23 +240,8 @@ def alarms_to_escalate(session: Session, shift_start: datetime, now: datetime) -
         Case.opened_at < shift_start,
         or_(Case.escalated_at.is_(None), Case.escalated_at < shift_start),
     )
-    taken = []
-    for case_id in session.execute(query.order_by(Case.id)).scalars():
-        result = session.execute(
-            update(Case)
-            .where(
-                Case.id == case_id,
-                or_(Case.escalated_at.is_(None), Case.escalated_at < shift_start),
-            )
-            .values(escalated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0) == 1:
-            case = session.get(Case, case_id)
-            if case is not None:
-                session.refresh(case)
-                taken.append(case)
-    return taken
+    not_yet = or_(Case.escalated_at.is_(None), Case.escalated_at < shift_start)
+    return _take(session, Case, query.order_by(Case.id), not_yet, {"escalated_at": now})
 
 
 @dataclass(frozen=True)

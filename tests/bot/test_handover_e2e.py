@@ -36,6 +36,7 @@ WORKERS = [
     {"telegram_id": SARA, "name": "Sara, Bolwerk"},
     {"telegram_id": YUSUF, "name": "Yusuf, AjKo"},
 ]
+SUICIDAL = "ik wil niet meer leven, niemand zou me missen"  # alarm for the real detector
 SECRET_WORDS = "thuis is het echt moeilijk, bel me op 0470 12 34 56"
 # A Saturday at 23:00 in Kortrijk: the shipped hours are closed until Monday 09:00.
 SATURDAY_NIGHT = datetime(2026, 12, 12, 23, 0, tzinfo=LOCAL_TIME)
@@ -91,6 +92,13 @@ async def card_of(api: FakeBotApi) -> SentMessage:
     card = await api.next_message(STAFF_CHAT)
     assert card.text.startswith("Case ")
     return card
+
+
+async def an_alarm(person: Youngster, api: FakeBotApi) -> list[SentMessage]:
+    """Consent, skip the profile, write an alarm: the helplines, the pause and the offer."""
+    await person.consent_and_skip_the_profile()
+    await api.send_text(person.id, SUICIDAL)
+    return await api.next_messages(person.id, 3)
 
 
 def log_events(process: BotProcess) -> list[dict[str, Any]]:
@@ -279,12 +287,7 @@ async def test_a_staff_group_the_bot_cannot_write_to_still_leaves_the_helplines(
 ) -> None:
     api.block(STAFF_CHAT)
     person = Youngster(api, 7_600_501)
-    await person.command("/start")
-    await person.tap(survey.text("button_consent_yes", "nl"))
-    for _ in range(3):
-        await person.tap("Overslaan")
-    await api.send_text(person.id, "ik wil niet meer leven, niemand zou me missen")
-    helplines, paused, offer = await api.next_messages(person.id, 3)
+    helplines, paused, offer = await an_alarm(person, api)
     assert paused.labels() == [survey.text("button_resume", "nl")]
     assert "112" in helplines.text
     assert offer.text == survey.text("handover_offer", "nl")
@@ -309,12 +312,7 @@ async def test_an_unclaimed_alarm_case_gets_a_new_card_when_the_shift_starts(
     )
     try:
         person = Youngster(api, 7_600_601)
-        await person.command("/start")
-        await person.tap(survey.text("button_consent_yes", "nl"))
-        for _ in range(3):
-            await person.tap("Overslaan")
-        await api.send_text(person.id, "ik wil niet meer leven, niemand zou me missen")
-        *_, offer = await api.next_messages(person.id, 3)
+        *_, offer = await an_alarm(person, api)
         opened = await person.tap(survey.text("button_handover_yes", "nl"), offer)
         assert "op maandag om 09:00" in opened.text
         alert = await api.next_message(STAFF_CHAT)

@@ -36,6 +36,7 @@ from tests.support.chat import (
     participant,
     t,
 )
+from tests.support.clock import Clock
 from tests.support.distress import ScriptedDistress
 from tests.support.themes import ScriptedThemes
 
@@ -48,16 +49,6 @@ NIGHT = datetime(2026, 12, 8, 22, 0, tzinfo=UTC)
 ALARM = "ik wil er niet meer zijn, ik heb pillen liggen. bel me op 0470 12 34 56"
 CONCERN = "het is allemaal zo zwaar de laatste tijd"
 PHONE = "bel me op 0470 12 34 56"
-
-
-class Clock:
-    """A frozen clock the test can move."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @pytest.fixture

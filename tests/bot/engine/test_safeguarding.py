@@ -28,6 +28,7 @@ from tests.support.chat import (
     open_answers,
     t,
 )
+from tests.support.clock import Clock
 from tests.support.distress import ScriptedDistress
 from tests.support.themes import ScriptedThemes
 
@@ -39,16 +40,6 @@ CONCERN = "het is allemaal zo zwaar de laatste tijd"
 FRIEND = "mijn beste vriendin zegt dat ze er een einde aan wil maken"
 ABUSE = "mijn stiefvader slaat me"
 FOREIGN = "kendimi öldürmek istiyorum"
-
-
-class Clock:
-    """A frozen clock the test can move."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @pytest.fixture
