@@ -95,6 +95,19 @@ def note_card(session: Session, case_id: int, card_message_id: int) -> None:
     session.execute(update(Case).where(Case.id == case_id).values(card_message_id=card_message_id))
 
 
+def replace_card(session: Session, case: Case) -> None:
+    """Before a new card is posted: keep the old one findable for replies to it."""
+    if case.card_message_id is None:
+        return
+    earlier = CaseMessage(
+        case_id=case.id,
+        sender=Sender.EARLIER_CARD.value,
+        staff_message_id=case.card_message_id,
+        created_at=utcnow(),
+    )
+    session.add(earlier)
+
+
 def note_staff_copy(session: Session, message_id: int, staff_message_id: int) -> None:
     """Remember where a message of the case landed in the staff chat."""
     session.execute(

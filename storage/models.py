@@ -195,6 +195,9 @@ class Sender(StrEnum):
 
     YOUNG = "young"
     WORKER = "worker"
+    # A case card the bot replaced by a new one (a new shift): kept, without text, so a
+    # worker's reply to the old card still finds its case.
+    EARLIER_CARD = "card"
 
 
 class Case(Base):

@@ -18,6 +18,7 @@ from storage.models import (
     Participant,
     Participation,
     ProcessedUpdate,
+    Sender,
     utcnow,
 )
 
@@ -416,6 +417,7 @@ def participant_data(session: Session, participant_id: int) -> dict[str, Any]:
                 "messages": [
                     {"from": m.sender, "text": m.text, "media": m.media, "at": when(m.created_at)}
                     for m in case.messages
+                    if m.sender != Sender.EARLIER_CARD
                 ],
             }
             for case in session.execute(

@@ -134,6 +134,7 @@ class StaffDesk:
     def new_cards(self, session: Session, shift_start: datetime, now: datetime) -> StaffResponse:
         handoff = Handoff()
         for case in cases.alarms_to_escalate(session, shift_start, now):
+            cases.replace_card(session, case)
             participant = self.participant(session, case)
             card = self.handover.card_post(
                 case, participant.pseudonym, cases.messages_of(session, case.id)

@@ -534,6 +534,10 @@ async def test_an_unclaimed_alarm_gets_a_new_card_at_the_start_of_each_shift(
     await staff.press(SARA.telegram_id, "Ik neem dit op", again.handoff.to_staff[0])
     clock.moment = datetime(2026, 12, 11, 8, 1, tzinfo=UTC)  # Friday: taken, so no more
     assert (await desk.escalate()).handoff.to_staff == []
+    # A reply to the very first card still reaches the young person.
+    assert first_card is not None
+    answer = await staff.reply(SARA.telegram_id, first_card, "Sorry dat het even duurde.")
+    assert young_texts(answer) == ["Sara (Bolwerk): Sorry dat het even duurde."]
 
 
 def test_shift_start_is_the_first_staffed_minute(staffed: Survey) -> None:
