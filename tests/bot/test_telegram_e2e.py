@@ -109,6 +109,7 @@ async def test_full_survey_on_telegram_is_stored(
     assert [c["command"] for c in api.commands["nl"]] == [
         "start",
         "help",
+        "praten",
         "privacy",
         "language",
         "stop",
