@@ -301,6 +301,10 @@ async def test_a_staff_group_the_bot_cannot_write_to_still_leaves_the_helplines(
     assert events and events[0]["error"] == "Forbidden"
 
 
+# These two wait for the bot's periodic check (ESCALATION_CHECK_SECONDS, about 40 s a run):
+# SQLite only. The conditional UPDATEs behind them run on PostgreSQL too, in
+# tests/bot/engine/test_handover.py.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_an_unclaimed_alarm_case_gets_a_new_card_when_the_shift_starts(
     api: FakeBotApi, database_url: str, survey: Survey, tmp_path: Path
 ) -> None:
@@ -352,6 +356,7 @@ async def test_workers_without_a_staff_group_are_warned_about_and_helplines_stil
         assert await bot.stop() == 0, bot.logs()
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_message_the_staff_group_missed_is_relayed_late_once(
     api: FakeBotApi, bot: BotProcess, survey: Survey
 ) -> None:
