@@ -125,7 +125,7 @@ class Handover:
         if settings.staffed_at(moment):
             return Reply(self.survey.text("handover_opened", language))
         start = settings.next_shift(moment)
-        when = _when(start, language) if start is not None else "zo snel mogelijk"
+        when = _when(start, language) if start is not None else _SOON.get(language, _SOON["en"])
         lines = [line(helpline, language, moment) for helpline in self.always_open_lines(language)]
         intro = self.survey.text("handover_out_of_hours", language, when=when)
         return Reply("\n".join([intro, *lines]))
@@ -226,6 +226,8 @@ _DAYS = {
     "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
 }
 _WHEN = {"nl": "op {day} om {time}", "en": "on {day} at {time}", "fr": "{day} à {time}"}
+# Hours with no shift in the coming week (a holiday written as hours, say).
+_SOON = {"nl": "zo snel mogelijk", "en": "as soon as possible", "fr": "dès que possible"}
 
 
 def _when(moment: datetime, language: str) -> str:

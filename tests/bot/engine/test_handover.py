@@ -592,3 +592,17 @@ async def test_a_new_privacy_text_mid_case_asks_consent_and_keeps_the_case(
     relayed = await chat.text("ben je er nog?")
     assert relayed.handoff is not None  # back in the case, not in the survey
     assert (await conversation(database)).paused
+
+
+async def test_out_of_hours_in_french_names_the_shift_and_lines_in_french(
+    engine: SurveyEngine, staffed: Survey, clock: Clock
+) -> None:
+    clock.moment = NIGHT
+    chat = Chat(engine)
+    await consent(chat, staffed, language="fr")
+    offer = await chat.command("praten")
+    assert offer.replies[0].text == t(staffed, "handover_offer", "fr")
+    opened = await chat.press(t(staffed, "button_handover_yes", "fr"), offer)
+    text = opened.replies[0].text
+    assert text.startswith(t(staffed, "handover_out_of_hours", "fr", when="mercredi à 09:00"))
+    assert "0800 32 123" in text and "112" in text  # CPS answers in French, day and night
