@@ -86,7 +86,12 @@ class CaseTurn:
         turn = self.turn
         origin = Reply(turn.text("handover_offer"))
         if choice == "no":
-            return Response([Reply(turn.text("handover_declined"))], origin=origin)
+            replies = [Reply(turn.text("handover_declined"))]
+            paused = turn.conversation is not None and turn.conversation.paused
+            if reason != CaseReason.ALARM and paused and turn.active:
+                # After a concern the questions wait; the alarm reply has this button already.
+                replies.append(turn.engine.safeguarding.after_alarm(turn.language, active=True))
+            return Response(replies, origin=origin)
         if choice != "yes" or reason not in set(CaseReason):
             return turn.invalid()
         if not self.may_offer:

@@ -306,7 +306,16 @@ async def test_talk_after_a_concern_gives_helplines_and_the_offer(
     talk = await chat.press(t(staffed, "button_talk"), check_in)
     assert "1813" in talk.replies[0].text
     assert talk.replies[-1].text == t(staffed, "handover_offer")
-    await chat.press(t(staffed, "button_handover_yes"), talk)
+    declined = await chat.press(t(staffed, "button_handover_no"), talk)
+    # The questions wait after a concern: "Nee" leaves a way back to them.
+    assert [r.text for r in declined.replies] == [
+        t(staffed, "handover_declined"),
+        t(staffed, "distress_paused"),
+    ]
+    resumed = await chat.press(t(staffed, "button_resume"), declined)
+    assert resumed.replies[0].text == t(staffed, "resumed")
+    assert await case_rows(database) == []
+    await chat.press(t(staffed, "button_handover_yes"), talk)  # changed their mind
     (case,) = await case_rows(database)
     assert case.reason == "concern"
 
