@@ -15,6 +15,7 @@ from datetime import datetime
 from bot.engine.buttons import ButtonCodec, ButtonKind
 from bot.engine.events import (
     Handoff,
+    Keyboard,
     Post,
     StaffMessage,
     StaffOutcome,
@@ -22,9 +23,10 @@ from bot.engine.events import (
     StaffResponse,
 )
 from bot.engine.handover import Handover, shown_name
+from bot.engine.steps import StepKind
 from storage import Database, cases
 from storage.database import Session
-from storage.models import Case, CaseClosure, CaseMessage, Participant, Sender
+from storage.models import Case, CaseClosure, CaseMessage, Conversation, Participant, Sender
 from survey.config import Survey, Worker
 
 NOT_OURS = "Dit bericht hoort bij geen case."
@@ -116,7 +118,13 @@ class StaffDesk:
         language = self.language(participant)
         text = self.survey.text("handover_closed_by_worker", language, worker=shown_name(worker))
         handoff.young_chat = cases.chat_of(session, participant.id)
-        handoff.to_young.append(Post(text=text))
+        conversation = session.get(Conversation, participant.id)
+        buttons: Keyboard = ()
+        if conversation is not None and conversation.step != StepKind.DONE:
+            # The survey waited during the case: it goes on where it was, if they want.
+            resume = self.handover.prompts.button("button_resume", language, ButtonKind.RESUME)
+            buttons = ((resume,),)
+        handoff.to_young.append(Post(text=text, buttons=buttons))
         return StaffResponse(
             handoff, notice="Afgesloten.", case_id=case.id, outcome=StaffOutcome.CLOSED
         )

@@ -450,9 +450,13 @@ async def test_a_worker_closes_and_the_young_person_hears_it_kindly(
     await staff.press(SARA.telegram_id, "Ik neem dit op", card)
     closed = await staff.press(SARA.telegram_id, "Afsluiten", card)
     assert young_texts(closed) == [t(staffed, "handover_closed_by_worker", worker="Sara (Bolwerk)")]
+    (goodbye,) = closed.handoff.to_young
+    assert [b.label for row in goodbye.buttons for b in row] == [t(staffed, "button_resume")]
     after = await chat.text("hallo?")
     assert after.handoff is None  # no longer relayed: the paused survey answers
     assert after.replies[0].text == t(staffed, "paused_reminder")
+    resumed = await chat.send(Press(goodbye.buttons[0][0].data))
+    assert resumed.replies[0].text == t(staffed, "resumed")
 
 
 async def test_delete_during_a_case_erases_it_and_the_card_says_so(
