@@ -26,6 +26,7 @@ from storage.models import (
     Sender,
     utcnow,
 )
+from storage.repository import storable_text
 
 
 def open_case_of(session: Session, participant_id: int) -> Case | None:
@@ -74,7 +75,7 @@ def add_message(
         case_id=case.id,
         sender=sender.value,
         opening=opening,
-        text=text.replace("\x00", "\ufffd") if text is not None else None,
+        text=storable_text(text) if text is not None else None,
         media=media,
         channel_message_id=channel_message_id,
         created_at=utcnow(),

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import structlog
-from telegram import Bot, BotCommand, Update
+from telegram import Bot, BotCommand, Message, Update
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
@@ -146,6 +146,17 @@ class PerParticipantOrder(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to tear down."""
+
+
+# What a young person may send besides text (named in the survey's reply, copied into a
+# case), and what a worker's answer may carry to a young person.
+YOUNG_MEDIA = ("voice", "photo", "sticker", "location", "document", "video")
+WORKER_MEDIA = ("photo", "voice", "video", "document", "sticker", "audio")
+
+
+def media_kind(message: Message, kinds: tuple[str, ...]) -> str | None:
+    """The first of ``kinds`` the message carries ("photo", "voice", ...), or None."""
+    return next((kind for kind in kinds if getattr(message, kind, None)), None)
 
 
 def keyboard_markup(buttons: Keyboard) -> dict[str, Any] | None:
@@ -357,14 +368,7 @@ class TelegramAdapter:
         """Voice, photo, sticker, location, document...: we ask for text."""
         message = update.message
         assert message is not None
-        kind = next(
-            (
-                k
-                for k in ("voice", "photo", "sticker", "location", "document", "video")
-                if getattr(message, k, None)
-            ),
-            "other",
-        )
+        kind = media_kind(message, YOUNG_MEDIA) or "other"
         await self.handle(update, NonText(kind, message.message_id))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -450,14 +454,7 @@ class TelegramAdapter:
         reply_to = None
         if replied is not None and replied.from_user is not None:
             reply_to = replied.message_id if replied.from_user.id == context.bot.id else None
-        media = next(
-            (
-                k
-                for k in ("photo", "voice", "video", "document", "sticker", "audio")
-                if getattr(message, k, None)
-            ),
-            None,
-        )
+        media = media_kind(message, WORKER_MEDIA)
         event = StaffMessage(
             worker_id=message.from_user.id,
             message_id=message.message_id,
