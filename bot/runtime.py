@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import structlog
+
 from bot.engine import SurveyEngine
 from bot.engine.staff import StaffDesk
-from bot.settings import Settings, model_dir
+from bot.settings import Settings, model_dir, offers_path
 from nlu.risk import RiskKind
 from nlu.service import Analyser, distress_detector, theme_service
 from privacy.identity import CallbackCodec, Pseudonymizer, load_or_create_secret
 from storage import Database
 from survey.config import ConfigError, Survey, load_survey
 from survey.helplines import ANY_RISK
+from survey.offers import Catalogue, load_catalogue
+
+log = structlog.get_logger("jeugdstem.runtime")
 
 
 @dataclass
@@ -66,15 +71,42 @@ def check_helplines(survey: Survey, where: object) -> None:
             )
 
 
+def load_offers(survey: Survey, settings: Settings, *, examples: bool) -> Catalogue:
+    """offers.yml beside config.yml; its shipped examples only where ``examples`` is true.
+
+    The examples carry made-up contacts: they show the feature in `jeugdstem chat`, and
+    never reach a young person on Telegram, where the start-up warns while any remain.
+    Raises ConfigError for a file that is broken, so the bot does not start with it.
+    """
+    path = offers_path(settings)
+    catalogue = load_catalogue(path, survey)
+    if catalogue.examples and not examples:
+        log.warning(
+            "offers_are_examples",
+            file=str(path),
+            examples=len(catalogue.examples),
+            advice="example offers are not shown; replace them with the network's own",
+        )
+        catalogue = catalogue.without_examples()
+    return catalogue
+
+
 def build_runtime(
-    settings: Settings, database: Database | None = None, survey: Survey | None = None
+    settings: Settings,
+    database: Database | None = None,
+    survey: Survey | None = None,
+    *,
+    offer_examples: bool = False,
 ) -> Runtime:
     """Load (unless given) and check the survey, open the database and build the engine.
+
+    ``offer_examples``: show offers.yml's shipped examples too (the terminal, never Telegram).
 
     Raises ConfigError for a survey that cannot run.
     """
     survey = survey or load_survey(settings.jeugdstem_config)
     check_helplines(survey, settings.jeugdstem_config)
+    catalogue = load_offers(survey, settings, examples=offer_examples)
     configured = settings.jeugdstem_secret.get_secret_value() if settings.jeugdstem_secret else None
     secret = load_or_create_secret(configured, settings.database_url)
     database = database or Database(settings.database_url)
@@ -85,6 +117,7 @@ def build_runtime(
         CallbackCodec(secret),
         analyser,
         staff_chat=settings.jeugdstem_staff_chat_id is not None,
+        catalogue=catalogue,
     )
     desk = StaffDesk(survey, database, engine.buttons, engine.handover, engine.clock)
     return Runtime(settings, survey, database, engine, Pseudonymizer(secret), analyser, desk)

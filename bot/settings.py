@@ -47,6 +47,11 @@ def config_dir(settings: Settings) -> Path:
     return settings.jeugdstem_config.resolve().parent
 
 
+def offers_path(settings: Settings) -> Path:
+    """The network's offers catalogue: offers.yml beside config.yml (absent: no offers)."""
+    return config_dir(settings) / "offers.yml"
+
+
 def model_dir(settings: Settings, configured: Path) -> Path:
     """Where trained models go: beside config.yml, or a user cache for the packaged one.
 

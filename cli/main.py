@@ -12,6 +12,7 @@ from bot.settings import Settings
 from cli.cases import cases
 from cli.demo import demo
 from cli.export import export, labels_app
+from cli.links import links
 from cli.nlu import nlu_app
 from cli.privacy import privacy_app
 from cli.report import report
@@ -35,6 +36,7 @@ app.command()(export)
 app.command()(demo)
 app.command()(report)
 app.command()(cases)
+app.command()(links)
 
 NO_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot cannot log in to Telegram.
@@ -50,15 +52,18 @@ To try the survey without Telegram, run:  jeugdstem chat
 """
 
 
-def _runtime(settings: Settings) -> Runtime:
-    """Survey, database (schema migrated) and NLU ready to use, or a clear message and exit code."""
+def _runtime(settings: Settings, *, offer_examples: bool = False) -> Runtime:
+    """Survey, database (schema migrated) and NLU ready to use, or a clear message and exit code.
+
+    ``offer_examples``: offers.yml's shipped examples are shown (`chat`, never `run`).
+    """
     from bot.runtime import build_runtime  # the engine and NLU: only `run` and `chat` need them
 
     configure_logging(settings.jeugdstem_log_level)
     survey = load_config(settings)  # reports config.yml's problems before anything else starts
     database = open_database(settings)
     try:
-        return build_runtime(settings, database, survey)
+        return build_runtime(settings, database, survey, offer_examples=offer_examples)
     except (ConfigError, TrainingDataError, ValueError) as error:
         database.dispose()
         fail_config(error)
@@ -100,7 +105,7 @@ def chat(
     ),
 ) -> None:
     """Take the survey in this terminal (SQLite by default, no Telegram token needed)."""
-    runtime = _runtime(load_settings())
+    runtime = _runtime(load_settings(), offer_examples=True)
     from bot.console import ConsoleChat
 
     async def main() -> None:

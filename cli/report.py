@@ -11,11 +11,23 @@ import typer
 from rich.console import Console
 
 from bot.logs import configure_logging
-from cli.support import load_config, load_settings, open_database, parse_moment, progress_bar
+from bot.settings import offers_path
+from cli.support import (
+    fail_config,
+    load_config,
+    load_settings,
+    open_database,
+    parse_moment,
+    progress_bar,
+)
 from reports.cases import case_figures
 from reports.findings.wording import LANGUAGES
-from storage import cases
+from storage import cases, offers
 from storage import repository as repo
+from storage.models import utcnow
+from survey.clock import local
+from survey.config import ConfigError
+from survey.offers import load_catalogue
 
 err = Console(stderr=True)
 
@@ -112,6 +124,10 @@ def report(
         generated=_day(generated, "--generated"),
     )
     filters = repo.TranscriptFilter(since=scope.since, until=scope.until, sources=scope.sources)
+    try:
+        catalogue = load_catalogue(offers_path(settings), survey)
+    except ConfigError as error:
+        fail_config(error)
     database = open_database(settings)
     try:
         with progress_bar(transient=True) as progress:
@@ -128,6 +144,11 @@ def report(
                         session, since=scope.since, until=scope.until, sources=scope.sources
                     )
                     builder.read_cases(case_figures(times, survey.handover))
+                shown = offers.offer_counts(
+                    session, since=scope.since, until=scope.until, sources=scope.sources
+                )
+                # Which offers count as running: those of the report's day, or of today.
+                builder.read_offers(shown, catalogue, scope.generated or local(utcnow()).date())
             analysing = progress.add_task("quotes, signals", total=None)
             findings = builder.findings(lambda _kind, amount: progress.advance(analysing, amount))
             renderer = ReportRenderer(findings)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -261,3 +262,26 @@ class CaseMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="messages")
+
+
+class OfferShown(Base):
+    """An offer from offers.yml the bot showed a young person, and whether they tapped it.
+
+    No free text: the offer's id, the themes it answered, and two moments. One row per
+    participant and offer, so an offer is never shown to the same person twice.
+    """
+
+    __tablename__ = "offers_shown"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    offer_id: Mapped[str] = mapped_column(String(32))
+    # The young person's confirmed themes that the offer lifts.
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    shown_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "Interessant" tapped (the first tap; a second one changes nothing).
+    tapped_at: Mapped[datetime | None] = mapped_column()
+
+    __table_args__ = (UniqueConstraint("participant_id", "offer_id"),)

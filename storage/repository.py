@@ -15,6 +15,7 @@ from storage.models import (
     Case,
     ChatLink,
     Conversation,
+    OfferShown,
     Participant,
     Participation,
     ProcessedUpdate,
@@ -222,6 +223,25 @@ def set_prediction(
     answer.classified_at = utcnow()
 
 
+def confirmed_themes_in(session: Session, participation_id: int) -> list[str]:
+    """Every theme the young person confirmed in this round, in the order they came up."""
+    query = (
+        select(Answer.confirmed_themes)
+        .where(Answer.participation_id == participation_id, Answer.confirmed_themes.is_not(None))
+        .order_by(Answer.id)
+    )
+    themes = (theme for confirmed in session.execute(query).scalars() for theme in confirmed or [])
+    return list(dict.fromkeys(themes))
+
+
+def distress_in(session: Session, participation_id: int) -> bool:
+    """Whether any answer of this round showed distress."""
+    query = select(Answer.id).where(
+        Answer.participation_id == participation_id, Answer.distress.is_(True)
+    )
+    return session.execute(query.limit(1)).first() is not None
+
+
 def confirm_themes(answer: Answer, themes: Sequence[str]) -> None:
     """Store the themes the young person confirmed or picked (possibly none)."""
     answer.confirmed_themes = list(themes)
@@ -422,6 +442,20 @@ def participant_data(session: Session, participant_id: int) -> dict[str, Any]:
             }
             for case in session.execute(
                 select(Case).where(Case.participant_id == participant_id).order_by(Case.id)
+            ).scalars()
+        ],
+        # Offers from offers.yml shown to them, and whether they tapped Interessant.
+        "offers": [
+            {
+                "offer": shown.offer_id,
+                "themes": shown.themes,
+                "shown_at": when(shown.shown_at),
+                "tapped_at": when(shown.tapped_at),
+            }
+            for shown in session.execute(
+                select(OfferShown)
+                .where(OfferShown.participant_id == participant_id)
+                .order_by(OfferShown.id)
             ).scalars()
         ],
     }

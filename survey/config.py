@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from survey.clock import LOCAL_TIME
 from survey.helplines import Helpline, Opening
-from survey.yamlfile import parse
+from survey.yamlfile import Problem, format_problems, parse, syntax_error
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,23}$")]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
@@ -170,6 +170,11 @@ class TelegramSettings(_Model):
     concurrent_updates: int = Field(default=64, ge=1, le=1024)
     # HTTP connections to the Bot API for sending (polling uses one more of its own).
     connection_pool_size: int = Field(default=16, ge=1, le=256)
+    # The bot's @username, for the partners' deep links and QR codes (`jeugdstem links`).
+    # Left empty, `jeugdstem links` asks Telegram (getMe) with TELEGRAM_BOT_TOKEN.
+    bot_username: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")] | None
+    ) = None
 
 
 class ReportSettings(_Model):
@@ -341,6 +346,9 @@ MESSAGE_KEYS = (
     "handover_closed_by_worker",
     "handover_closed_by_young",
     "handover_already_open",
+    "offers_intro",
+    "button_offer",
+    "offer_tapped",
 )
 
 
@@ -386,9 +394,6 @@ class Survey(_Model):
         return template.format(**values) if values else template
 
 
-Problem = tuple[tuple[str | int, ...], str]
-
-
 def _placeholders(template: str) -> set[str]:
     """Named {placeholders}; raises ValueError for a stray brace or a positional {}."""
     names = set()
@@ -400,9 +405,10 @@ def _placeholders(template: str) -> set[str]:
     return names
 
 
-def _check_texts(
+def check_texts(
     where: tuple[str | int, ...], texts: dict[str, str], survey: Survey
 ) -> list[Problem]:
+    """A text in every language and no other, with the same {placeholders} in each."""
     problems: list[Problem] = []
     for language in survey.languages:
         if language not in texts:
@@ -437,7 +443,7 @@ def _check_survey(survey: Survey) -> list[Problem]:
         if key not in survey.messages:
             problems.append((("messages",), f"missing message {key!r}"))
     for key, texts in survey.messages.items():
-        problems += _check_texts(("messages", key), texts, survey)
+        problems += check_texts(("messages", key), texts, survey)
 
     seen: set[str] = set()
     for index, question in enumerate(survey.questions):
@@ -447,7 +453,7 @@ def _check_survey(survey: Survey) -> list[Problem]:
         if question.id in RESERVED_IDS:
             problems.append(((*where, "id"), f"{question.id!r} is reserved"))
         seen.add(question.id)
-        problems += _check_texts((*where, "text"), question.text, survey)
+        problems += check_texts((*where, "text"), question.text, survey)
         if question.type in ("single_choice", "multi_choice") and not question.options:
             problems.append(((*where, "options"), f"a {question.type} question needs options"))
         if question.type == "age_band" and question.options:
@@ -456,12 +462,12 @@ def _check_survey(survey: Survey) -> list[Problem]:
         if len(set(option_ids)) != len(option_ids):
             problems.append(((*where, "options"), "option ids must be unique"))
         for position, option in enumerate(question.options):
-            problems += _check_texts((*where, "options", position, "label"), option.label, survey)
+            problems += check_texts((*where, "options", position, "label"), option.label, survey)
     theme_ids = [theme.id for theme in survey.themes]
     for index, theme in enumerate(survey.themes):
         if theme_ids.index(theme.id) != index:
             problems.append((("themes", index, "id"), f"duplicate theme id {theme.id!r}"))
-        problems += _check_texts(("themes", index, "words"), theme.words, survey)
+        problems += check_texts(("themes", index, "words"), theme.words, survey)
     for key in (survey.special_themes.no_barrier, survey.special_themes.new_barrier):
         if key not in theme_ids:
             problems.append((("themes",), f"the theme {key!r} is required (no barrier / new one)"))
@@ -482,7 +488,7 @@ def _check_survey(survey: Survey) -> list[Problem]:
     previous_max: int | None = None
     for index, band in enumerate(survey.age_bands):
         where = ("age_bands", index)
-        problems += _check_texts((*where, "label"), band.label, survey)
+        problems += check_texts((*where, "label"), band.label, survey)
         if band.min_age is not None and band.max_age is not None and band.min_age > band.max_age:
             problems.append((where, "min_age is above max_age"))
         low = band.min_age if band.min_age is not None else 0
@@ -499,35 +505,6 @@ def _check_survey(survey: Survey) -> list[Problem]:
     return problems
 
 
-def _line_of(node: yaml.Node | None, location: tuple[str | int, ...]) -> int:
-    """1-based line of the deepest key (or list item) that exists along an error location."""
-    line = node.start_mark.line + 1 if node is not None else 1
-    for part in location:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == str(part):
-                    child, line = value_node, key_node.start_mark.line + 1
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
-        ):
-            child = node.value[part]
-            line = child.start_mark.line + 1
-        if child is None:
-            break
-        node = child
-    return line
-
-
-def _format(path: Path, root: yaml.Node | None, problems: list[Problem]) -> str:
-    lines = []
-    for location, message in problems:
-        key = ".".join(str(part) for part in location) or "(top level)"
-        lines.append(f"{path}:{_line_of(root, location)}: {key}: {message}")
-    return "\n".join(lines)
-
-
 def load_survey(path: Path) -> Survey:
     """Read and validate config.yml; raise ConfigError naming file, line and key."""
     try:
@@ -537,17 +514,7 @@ def load_survey(path: Path) -> Survey:
     try:
         root, data = parse(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f"{mark.line + 1}" if mark is not None else "1"
-        problem = getattr(error, "problem", None) or str(error)
-        context, context_mark = (
-            getattr(error, "context", None),
-            getattr(error, "context_mark", None),
-        )
-        if context and context_mark is not None and context_mark.line + 1 != int(line):
-            # For an unclosed bracket the parser gives up lines later; say where it opened.
-            problem += f" ({context}, opened at {path}:{context_mark.line + 1})"
-        raise ConfigError(f"{path}:{line}: not valid YAML: {problem}") from error
+        raise ConfigError(syntax_error(path, error)) from error
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: expected a mapping of settings at the top level")
     try:
@@ -556,8 +523,8 @@ def load_survey(path: Path) -> Survey:
         problems: list[Problem] = [
             (tuple(e["loc"]), re.sub(r"\s+", " ", e["msg"])) for e in error.errors()
         ]
-        raise ConfigError(_format(path, root, problems)) from error
+        raise ConfigError(format_problems(path, root, problems)) from error
     problems = _check_survey(survey)
     if problems:
-        raise ConfigError(_format(path, root, problems))
+        raise ConfigError(format_problems(path, root, problems))
     return survey

@@ -25,6 +25,7 @@ Where to look:
 - ``handover``: a youth worker taking over: the offer, the case card, what goes across;
   ``case_turn`` is the young person's side of it inside a turn, ``staff`` the staff
   chat's (``StaffDesk``: claim, answer, close).
+- ``offers``: the network's offers (offers.yml) that answer a barrier just confirmed.
 
 The conversation (states are step kinds; a state's name is its stored form; AgeCheck
 and CheckIn are a message with buttons on the same step, Paused a flag on it):

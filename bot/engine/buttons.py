@@ -33,6 +33,7 @@ class ButtonKind(StrEnum):
     HANDOVER = "v"  # "Ja, graag" / "Nee" to a youth worker reading along
     CLAIM_CASE = "w"  # a worker in the staff chat: "Ik neem dit op"
     CLOSE_CASE = "e"  # a worker in the staff chat: "Afsluiten"
+    OFFER = "n"  # "Interessant" under an offer from offers.yml
 
 
 # The arguments each kind's data carries, in order.
@@ -54,6 +55,7 @@ ARGUMENTS: dict[ButtonKind, tuple[str, ...]] = {
     ButtonKind.HANDOVER: ("case reason", "risk kind", "yes/no"),
     ButtonKind.CLAIM_CASE: ("case id",),
     ButtonKind.CLOSE_CASE: ("case id",),
+    ButtonKind.OFFER: ("offer",),
 }
 
 # The source argument of a button made without a deep-link code.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from bot.engine.buttons import NO_SOURCE, ButtonCodec, ButtonKind, claimed_kind
@@ -20,6 +20,7 @@ from bot.engine.events import (
     Text,
 )
 from bot.engine.handover import TALK_COMMANDS, Handover, asks_for_a_person
+from bot.engine.offers import Offering
 from bot.engine.prompts import Prompts
 from bot.engine.safeguarding import Safeguarding
 from bot.engine.steps import Route, Step, StepKind
@@ -28,11 +29,12 @@ from nlu.risk import Distress, RiskKind
 from nlu.service import Analyser, Analysis
 from privacy.identity import CallbackCodec
 from privacy.mydata import mydata_pieces
-from storage import Answer, Case, Conversation, Database, Participant, Participation, cases
+from storage import Answer, Case, Conversation, Database, Participant, Participation, cases, offers
 from storage import repository as repo
 from storage.database import Session
 from storage.models import CaseReason, utcnow
 from survey.config import Question, Survey
+from survey.offers import Catalogue
 from survey.text import fold_words
 
 # Question id for text sent after the last question: stored, never lost.
@@ -66,6 +68,7 @@ class SurveyEngine:
         clock: Callable[[], datetime] = _now,
         *,
         staff_chat: bool = False,
+        catalogue: Catalogue | None = None,
     ) -> None:
         self.survey = survey
         # Which helplines are open depends on the hour: tests pass a frozen clock.
@@ -80,6 +83,8 @@ class SurveyEngine:
         self.safeguarding = Safeguarding(survey, self.prompts)
         # A youth worker can take over only where a staff chat is set up to read along.
         self.handover = Handover(survey, self.prompts, staff_chat=staff_chat)
+        # The network's offers (offers.yml): none unless a catalogue is given.
+        self.offering = Offering(survey, catalogue or Catalogue(), self.buttons)
 
     async def handle(self, incoming: Incoming) -> Response:
         """Handle one event in one transaction, retried if another worker raced us."""
@@ -361,6 +366,40 @@ class Turn:
         # Nothing recognisable ("idk", an emoji): no theme to confirm.
         return self.move_to(self.route.after(question))
 
+    def offers_for(self, themes: Sequence[str]) -> list[Reply]:
+        """Offers that lift these confirmed themes, stored as shown: none when it is no moment.
+
+        Never after distress in this round, while the questions are paused or while a
+        youth worker reads along: an offer then would read as not having listened.
+        """
+        if (
+            not themes
+            or not self.engine.offering.catalogue.offers
+            or self.participant is None
+            or self.participation is None
+            or self.conversation is None
+            or self.conversation.paused
+            or self.case is not None
+            or self.distress
+            or repo.distress_in(self.session, self.participation.id)
+        ):
+            return []
+        chosen = self.engine.offering.choose(
+            list(themes),
+            age_band=self.participation.age_band,
+            area=self.participation.area,
+            moment=self.engine.clock(),
+            already_shown=offers.shown_to(self.session, self.participant.id),
+        )
+        if not chosen:
+            return []
+        offers.record_shown(
+            self.session,
+            self.participant.id,
+            [(offer.id, [theme for theme in themes if theme in offer.themes]) for offer in chosen],
+        )
+        return [self.engine.offering.reply(chosen, self.language)]
+
     def move_to(self, step: Step) -> Reply:
         """Advance the conversation and return the prompt of the new step."""
         assert self.conversation is not None and self.participation is not None
@@ -547,6 +586,7 @@ class Turn:
             ButtonKind.TALK: self.press_talk,
             ButtonKind.AGE_CONFIRM: self.press_age_confirm,
             ButtonKind.HANDOVER: self.case_turn.press_handover,
+            ButtonKind.OFFER: self.press_offer,
         }
         handler = handlers.get(press.kind)
         if handler is None:
@@ -715,9 +755,11 @@ class Turn:
         origin = Reply(f"{shown.text}\n→ {label}")
         if choice == "no":
             return Response([self.move_to(Step(StepKind.PICK, question.id))], origin=origin)
+        confirmed = (answer.themes or []) if answer is not None else []
         if answer is not None:
-            repo.confirm_themes(answer, answer.themes or [])
-        return Response([self.move_to(self.route.after(question))], origin=origin)
+            repo.confirm_themes(answer, confirmed)
+        after = self.move_to(self.route.after(question))
+        return Response([*self.offers_for(confirmed), after], origin=origin)
 
     def press_theme_toggle(self, question_id: str, theme_id: str) -> Response:
         """Tick or untick one offered theme."""
@@ -744,7 +786,8 @@ class Turn:
             repo.confirm_themes(answer, ticked)
         chosen = ", ".join(self.prompts.theme_words(t, self.language) for t in ticked) or "—"
         origin = Reply(f"{self.text('themes_pick')}\n→ {chosen}")
-        return Response([self.move_to(self.route.after(question))], origin=origin)
+        after = self.move_to(self.route.after(question))
+        return Response([*self.offers_for(ticked), after], origin=origin)
 
     def toggle_pending(self, item: str) -> list[str]:
         """Tick an option or theme, or untick it if it was ticked; returns the ticks."""
@@ -810,8 +853,14 @@ class Turn:
             return self.invalid()
         self.participant.notify_opt_in = choice == "yes"
         self.conversation.step = str(Step(StepKind.DONE))
+        # The end of the round: offers for every theme confirmed on the way not yet answered.
+        confirmed = (
+            repo.confirmed_themes_in(self.session, self.participation.id)
+            if self.participation is not None and self.engine.offering.catalogue.offers
+            else []
+        )
         return Response(
-            [Reply(self.text(f"opt_in_{choice}"))],
+            [Reply(self.text(f"opt_in_{choice}")), *self.offers_for(confirmed)],
             origin=Reply(self.text("thanks")),
         )
 
@@ -827,6 +876,17 @@ class Turn:
         response = self.case_turn.talk(kinds, CaseReason.CONCERN)
         response.origin = Reply(self.text("distress_check_in"))
         return response
+
+    def press_offer(self, offer_id: str) -> Response:
+        """Interessant under an offer: stored once, whatever step they are at."""
+        if self.participant is None:
+            return self.stale()
+        if self.engine.offering.catalogue.offer(offer_id) is None:
+            # Taken out of offers.yml since it was shown.
+            return self.stale()
+        if offers.record_tap(self.session, self.participant.id, offer_id) is None:
+            return self.invalid()
+        return Response(notice=self.text("offer_tapped"))
 
     def press_delete(self, choice: str) -> Response:
         if choice == "no":

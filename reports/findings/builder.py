@@ -17,12 +17,15 @@ from itertools import combinations
 
 from reports.cases import CaseFigures
 from reports.exports.transcripts import TranscriptBuilder, TranscriptRow
+from reports.findings.offers import NamedTheme, OfferFigures, offer_figures
 from reports.findings.quotes import Quote, representative
 from reports.findings.signals import Signal, SignalAnswer, find_signals
 from reports.findings.suppression import Count, suppress, suppress_line
 from reports.findings.wording import Wording
+from storage.offers import OfferCounts
 from storage.repository import TranscriptRecord
 from survey.config import SpecialThemes, Survey
+from survey.offers import Catalogue
 
 # Group keys that are no answer option: nothing given, and small groups taken together.
 UNKNOWN = ""
@@ -207,6 +210,8 @@ class Findings:
     signal_rest: int
     trust: Trust
     handovers: Handovers | None = None
+    # None when no offers.yml offer exists and none was ever shown.
+    offers: OfferFigures | None = None
 
     @property
     def shown_ranking(self) -> tuple[RankedTheme, ...]:
@@ -456,6 +461,8 @@ class FindingsBuilder:
         self.tally.low_confidence = survey.report.low_confidence
         # None until read_cases: a report made without the cases table says nothing of them.
         self.handovers: Handovers | None = None
+        # Set by read_offers: what was shown, the catalogue, and the day its dates count on.
+        self._offers: tuple[OfferCounts, Catalogue, date] | None = None
 
     # --- Labels ----------------------------------------------------------------------------
 
@@ -563,6 +570,7 @@ class FindingsBuilder:
             signal_rest=rest,
             trust=self._trust(),
             handovers=self.handovers,
+            offers=self._offer_figures(ranking),
         )
 
     def read_cases(self, figures: CaseFigures) -> None:
@@ -575,6 +583,26 @@ class FindingsBuilder:
             # A median or share of fewer than min_cell cases could point at one person.
             median_minutes_to_answer=figures.median_minutes_to_answer if shown else None,
             share_within_shift=figures.share_within_shift if shown else None,
+        )
+
+    def read_offers(self, counts: OfferCounts, catalogue: Catalogue, day: date) -> None:
+        """Offers shown and tapped in the period (storage.offers), and offers.yml as of ``day``."""
+        if catalogue.offers or counts.per_offer:
+            self._offers = (counts, catalogue, day)
+
+    def _offer_figures(self, ranking: Sequence[RankedTheme]) -> OfferFigures | None:
+        if self._offers is None:
+            return None
+        counts, catalogue, day = self._offers
+        named = [NamedTheme(t.theme, t.label, t.participants) for t in ranking]
+        return offer_figures(
+            counts,
+            catalogue,
+            named,
+            self.theme_label,
+            min_cell=self.min_cell,
+            language=self.language,
+            day=day,
         )
 
     def _headline(self) -> Headline:

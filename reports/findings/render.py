@@ -214,6 +214,15 @@ class ReportRenderer:
             rows += [[row.label] + [self.count(c) for c in row.counts] for row in breakdown.rows]
             headers = [w["theme"]] + [g.label for g in breakdown.groups]
             tables[f"by_{breakdown.dimension}"] = markdown_table(headers, rows)
+        if findings.offers is not None:
+            for key, first, offer_rows in (
+                ("offers", w["offer"], findings.offers.per_offer),
+                ("offers_by_theme", w["theme"], findings.offers.per_theme),
+            ):
+                tables[key] = markdown_table(
+                    [first, w["offer_shown"], w["offer_tapped"]],
+                    [[r.label, self.count(r.shown), self.count(r.tapped)] for r in offer_rows],
+                )
         trust = findings.trust
         if trust.overall is not None:
             tables["agreement"] = markdown_table(

@@ -234,6 +234,41 @@ _TEXTS: dict[str, dict[str, str]] = {
         "nl": "In deze periode vroeg geen enkele jongere om met een jeugdwerker te praten.",
         "en": "No young person asked to talk to a youth worker in this period.",
     },
+    "offers": {"nl": "Aanbod dat antwoordt op drempels", "en": "Offers that answer barriers"},
+    "offers_lead": {
+        "nl": "Wie een drempel bevestigde, kreeg in de chat tot drie aanbiedingen uit offers.yml "
+        "die daarop antwoorden (naar leeftijd en woonplaats), elk één keer. Geteld in jongeren.",
+        "en": "Young people who confirmed a barrier were shown up to three offers from offers.yml "
+        "that answer it (by age and area), each once. Counted in young people.",
+    },
+    "offers_examples": {
+        "nl": "offers.yml bevat nog de meegeleverde voorbeelden: vervang ze door het echte aanbod "
+        "van het netwerk. De lijst hieronder telt de voorbeelden niet mee.",
+        "en": "offers.yml still holds the shipped examples: replace them with the network's real "
+        "offers. The list below does not count the examples.",
+    },
+    "offer": {"nl": "Aanbod", "en": "Offer"},
+    "offer_shown": {"nl": "getoond aan", "en": "shown to"},
+    "offer_tapped": {"nl": "«Interessant»", "en": "“Interesting”"},
+    "offers_by_theme": {"nl": "Per drempel", "en": "By barrier"},
+    "offers_none_shown": {
+        "nl": "In deze periode werd nog geen aanbod getoond.",
+        "en": "No offer was shown in this period.",
+    },
+    "offers_to_do": {
+        "nl": "Vaak genoemd, maar nog geen aanbod: de to-do van het netwerk",
+        "en": "Named often, with no offer yet: the network's to-do list",
+    },
+    "offers_to_do_none": {
+        "nl": "Voor elke drempel die jongeren vaak noemden, loopt er een aanbod.",
+        "en": "Every barrier young people often named has an offer running.",
+    },
+    "offers_tried": {
+        "nl": "Of jongeren een aanbod ook probeerden en of het hielp, vragen de opvolgrondes; "
+        "die cijfers komen hier zodra ze er zijn.",
+        "en": "Whether young people tried an offer and whether it helped is for the follow-up "
+        "rounds to ask; those figures will appear here.",
+    },
     "minutes": {"nl": "{minutes} min", "en": "{minutes} min"},
     "not_shown": {"nl": "niet getoond", "en": "not shown"},
     "method": {"nl": "Hoe kwamen deze cijfers tot stand?", "en": "How these figures were made"},

@@ -35,6 +35,7 @@ from tests.support.chat import (
     conversation,
     find_button,
     give_a_case,
+    give_an_offer,
     next_update_id,
     option_label,
     participant,
@@ -569,6 +570,7 @@ async def test_delete_leaves_no_row_of_the_participant_in_any_table(
     await chat.press(t(survey, "button_skip"), update_id=next_update_id())
     await chat.text("mijn trainer Jan is streng", message_id=8, update_id=next_update_id())
     await give_a_case(database, words="mijn trainer Jan zei iets raars")
+    await give_an_offer(database)
     found = await participant(database)
     assert found is not None
     runs = {run.id for run in await participations(database)}

@@ -24,7 +24,17 @@ from bot.engine import (
     SurveyEngine,
     Text,
 )
-from storage import Answer, Base, Case, Conversation, Database, Participant, Participation, cases
+from storage import (
+    Answer,
+    Base,
+    Case,
+    Conversation,
+    Database,
+    Participant,
+    Participation,
+    cases,
+    offers,
+)
 from storage import repository as repo
 from storage.models import CaseReason, Sender
 from survey.config import Survey
@@ -308,6 +318,15 @@ async def give_a_case(database: Database, pseudonym: str = PSEUDONYM, words: str
         cases.add_message(
             session, case, Sender.YOUNG, text=words or "een bericht aan de jeugdwerker"
         )
+
+
+async def give_an_offer(database: Database, pseudonym: str = PSEUDONYM) -> None:
+    """An offer shown and tapped, stored directly (erasure tests)."""
+    with database.transaction() as session:
+        found = repo.find_participant(session, pseudonym)
+        assert found is not None
+        offers.record_shown(session, found.id, [("voorbeeld-kansentarief", ["cost"])])
+        offers.record_tap(session, found.id, "voorbeeld-kansentarief")
 
 
 # ---------------------------------------------------------------------------

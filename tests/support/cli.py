@@ -27,8 +27,12 @@ def run_jeugdstem(
     cwd: Path = REPO,
     stdin: str = "",
     timeout: float = 300,
+    extra_env: dict[str, str] | None = None,
 ) -> Result:
-    """`python -m cli <args>` with only the settings a deployment would give it."""
+    """`python -m cli <args>` with only the settings a deployment would give it.
+
+    ``extra_env``: further settings, such as TELEGRAM_BOT_TOKEN for a command that logs in.
+    """
     environment = {
         k: v
         for k, v in os.environ.items()
@@ -41,6 +45,7 @@ def run_jeugdstem(
         PYTHONIOENCODING="utf-8",
         COLUMNS="200",  # rich wraps error messages at the terminal width
     )
+    environment.update(extra_env or {})
     completed = subprocess.run(
         [sys.executable, "-m", "cli", *args],
         cwd=str(cwd),

@@ -10,5 +10,6 @@ SECTIONS = (
     "stories",
     "together",
     "signals",
+    "offers",
     "trust",
 )

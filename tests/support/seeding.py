@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reports.demo.generator import fill_demo
-from storage import Answer, ChatLink, Database, Participant, Participation
+from storage import Answer, ChatLink, Database, OfferShown, Participant, Participation
 from survey.config import load_survey
 from tests.support.paths import CONFIG
 from tests.support.rows import theme_scores
@@ -236,6 +236,27 @@ def seed_meeting(database: Database) -> Planted:
                     "would-help",
                     "goedkoper lidgeld en een busje naar de sporthal",
                     **predicted(("cost", "transport")),
+                )
+            # Offers (the shipped examples of offers.yml): 20 shown the UiTPAS rate for cost,
+            # 8 of them tapped it; 3 shown the buddy for social (too few to show).
+            if number < 20:
+                session.add(
+                    OfferShown(
+                        participant_id=participant.id,
+                        offer_id="voorbeeld-kansentarief",
+                        themes=["cost"],
+                        shown_at=moment + timedelta(minutes=2),
+                        tapped_at=moment + timedelta(minutes=3) if number < 8 else None,
+                    )
+                )
+            if number < 3:
+                session.add(
+                    OfferShown(
+                        participant_id=participant.id,
+                        offer_id="voorbeeld-buddy",
+                        themes=["social"],
+                        shown_at=moment + timedelta(minutes=2),
+                    )
                 )
             planted.participants += 1
     return planted

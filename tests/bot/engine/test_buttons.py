@@ -36,6 +36,8 @@ SIGNED_BEFORE = [
     ("v|alarm|suicide|yes|0gi7z4yy", ButtonKind.HANDOVER, ("alarm", "suicide", "yes")),
     ("w|12|m3ZTYpez", ButtonKind.CLAIM_CASE, ("12",)),
     ("e|12|U0XI7tHD", ButtonKind.CLOSE_CASE, ("12",)),
+    # Added with offers (offers.yml); pinned from its first release on.
+    ("n|uitpas|98A26u04", ButtonKind.OFFER, ("uitpas",)),
 ]
 
 
@@ -82,6 +84,7 @@ def test_the_arguments_of_each_kind_are_those_chats_hold() -> None:
         "v": 3,
         "w": 1,
         "e": 1,
+        "n": 1,
     }
 
 

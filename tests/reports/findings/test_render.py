@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,16 @@ from reports.cases import CaseFigures
 from reports.findings.builder import Findings, FindingsBuilder, ReportScope, build_findings
 from reports.findings.render import ReportRenderer, markdown_escaped
 from storage import Database
+from storage.offers import offer_counts
 from storage.repository import TranscriptFilter, transcript_rows
 from survey.config import Survey
+from survey.offers import load_catalogue
 from tests.support.cli import run_jeugdstem
 from tests.support.findings import SECTIONS
+from tests.support.paths import REPO
 from tests.support.seeding import DISTRESS_TEXT, EMAIL, PHONE, seed_meeting
+
+REPORT_DAY = date(2026, 11, 20)
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +37,15 @@ def seeded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _findings(url: str, survey: Survey, language: str = "nl") -> Findings:
+    """The findings as `jeugdstem report` makes them: answers, and the offers shown."""
     database = Database(url)
     try:
         with database.snapshot() as session:
-            records = transcript_rows(session, TranscriptFilter())
-            return build_findings(records, survey, ReportScope(language=language))
+            builder = FindingsBuilder(survey, ReportScope(language=language))
+            builder.read(transcript_rows(session, TranscriptFilter()))
+            catalogue = load_catalogue(REPO / "offers.yml", survey)
+            builder.read_offers(offer_counts(session), catalogue, REPORT_DAY)
+            return builder.findings()
     finally:
         database.dispose()
 
@@ -174,3 +184,47 @@ def test_a_report_without_cases_read_has_no_handover_section(
 ) -> None:
     html = ReportRenderer(_findings(seeded_url, survey)).html()
     assert 'id="handovers"' not in html
+
+
+def test_the_offers_section_counts_young_people_and_lists_what_has_no_offer(
+    seeded_url: str, survey: Survey
+) -> None:
+    findings = _findings(seeded_url, survey)
+    offers = findings.offers
+    assert offers is not None
+    [uitpas, buddy] = offers.per_offer
+    assert uitpas.label == "Kansentarief met je UiTPAS (Stad Kortrijk)"
+    assert (uitpas.shown.value, uitpas.tapped.value) == (20, 8)
+    assert buddy.shown.suppressed and buddy.tapped.suppressed  # 3 and 0: too few to show
+    assert (offers.per_theme[0].label, offers.per_theme[0].shown.value) == ("Kostprijs", 20)
+    # The shipped offers are all examples: they answer nothing yet, so the most-named
+    # barriers are the network's to-do, and the report says why.
+    assert offers.examples_left
+    assert [b.label for b in offers.to_do][:2] == ["Kostprijs", "Vervoer & afstand"]
+    assert offers.to_do[0].participants.value == 40
+
+    html = ReportRenderer(findings).html()
+    section = html[html.index('<section id="offers"') : html.index('<section id="trust"')]
+    assert "<td>Kansentarief met je UiTPAS (Stad Kortrijk)</td>" in section
+    assert '<td class="count">20</td><td class="count">8</td>' in section
+    assert section.count('<td class="count suppressed">&lt; 5</td>') >= 2
+    assert "<li>Kostprijs: 40 jongeren</li>" in section
+    markdown = ReportRenderer(findings).markdown()
+    assert "## 8. Aanbod dat antwoordt op drempels" in markdown
+    assert "| Kansentarief met je UiTPAS (Stad Kortrijk) | 20 | 8 |" in markdown
+    assert "## 9. " in markdown
+
+
+def test_without_offers_the_section_is_left_out(seeded_url: str, survey: Survey) -> None:
+    database = Database(seeded_url)
+    try:
+        with database.snapshot() as session:
+            findings = build_findings(
+                transcript_rows(session, TranscriptFilter()), survey, ReportScope()
+            )
+    finally:
+        database.dispose()
+    assert findings.offers is None
+    html = ReportRenderer(findings).html()
+    assert '<section id="offers"' not in html
+    assert "<h2>8. " in html
