@@ -18,10 +18,10 @@ import pytest
 import yaml
 
 from survey.config import Source, Survey
-from tests.reports.test_links import check_png, check_svg_file, decode_svg
 from tests.support.cli import Result, run_jeugdstem
 from tests.support.fake_bot_api import BOT_USER, FakeBotApi
 from tests.support.paths import REPO
+from tests.support.qr import check_png, check_svg_file, decode_svg
 
 BOT = "JeugdstemTestBot"
 CONFIG_TEXT = (REPO / "config.yml").read_text(encoding="utf-8")
