@@ -14,7 +14,6 @@ from rich.console import Console
 from bot.logs import configure_logging
 from bot.settings import Settings
 from cli.support import load_config, load_settings, progress_bar
-from reports.links import bot_username, print_posters, write_index, write_kits
 from survey.config import Survey
 
 err = Console(stderr=True)
@@ -69,6 +68,8 @@ def get_me_username(api_url: str, token: str) -> str:
 
 def _username(given: str | None, survey: Survey, settings: Settings) -> str:
     """--bot, else telegram.bot_username in config.yml, else Telegram's getMe; or exit."""
+    from reports.links import bot_username
+
     name = given or survey.telegram.bot_username
     if not name:
         token = settings.telegram_bot_token
@@ -121,6 +122,9 @@ def links(
     ] = None,
 ) -> None:
     """Per source: the deep link, its QR code (SVG, PNG) and an A4 poster (HTML, PDF)."""
+    # Imported here: segno and Jinja2 would otherwise load with every jeugdstem command.
+    from reports.links import print_posters, write_index, write_kits
+
     settings = load_settings()
     configure_logging("WARNING")
     survey = load_config(settings)

@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 import segno
 from markupsafe import Markup
 
 from reports.files import private_output
+from reports.templating import environment
 from survey.config import Source
 
 # Telegram's rule for the `start` parameter of a deep link.
@@ -94,18 +94,6 @@ class _IndexEntry:
     has_pdf: bool
 
 
-def _environment() -> jinja2.Environment:
-    """The poster and index templates, autoescaped: labels come from config.yml."""
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("reports", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def _inline_svg(link: str, css_class: str) -> Markup:
     """The QR code as an <svg> element for an HTML page, sized by CSS."""
     svg = qr_code(link).svg_inline(
@@ -134,7 +122,7 @@ def write_kit(folder: Path, username: str, source: Source, minimum_age: int) -> 
     with private_output(kit.path(PNG_FILE)) as partial:
         code.save(str(partial), kind="png", border=QUIET_ZONE, scale=PNG_SCALE)
     poster = (
-        _environment()
+        environment()
         .get_template("poster.html")
         .render(
             kit=kit,
@@ -163,7 +151,7 @@ def write_index(folder: Path, sources: Sequence[Source]) -> Path:
             _IndexEntry(kit, _inline_svg(link, "thumbnail"), kit.path(PDF_FILE).is_file())
         )
     index = folder / INDEX_FILE
-    _write_text(index, _environment().get_template("poster_index.html").render(entries=entries))
+    _write_text(index, environment().get_template("poster_index.html").render(entries=entries))
     return index
 
 

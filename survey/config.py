@@ -7,11 +7,10 @@ file without a developer.
 
 from __future__ import annotations
 
-import re
 import string
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -26,6 +25,10 @@ Texts = dict[LanguageCode, Annotated[str, StringConstraints(min_length=1, max_le
 
 # Steps that are not questions; question ids may not use them.
 RESERVED_IDS = frozenset({"extra", "opt_in", "done", "consent"})
+
+
+# A model read from a YAML file (config.yml, offers.yml).
+M = TypeVar("M", bound=BaseModel)
 
 
 class ConfigError(Exception):
@@ -505,25 +508,35 @@ def _check_survey(survey: Survey) -> list[Problem]:
     return problems
 
 
-def load_survey(path: Path) -> Survey:
-    """Read and validate config.yml; raise ConfigError naming file, line and key."""
+def read_yaml(path: Path, what: str) -> tuple[yaml.Node | None, Any]:
+    """A YAML file's node tree (for line numbers) and data; ConfigError naming file and line."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read the configuration: {error.strerror}") from error
+        raise ConfigError(f"{path}: cannot read {what}: {error.strerror}") from error
     try:
-        root, data = parse(text)
+        return parse(text)
     except yaml.YAMLError as error:
         raise ConfigError(syntax_error(path, error)) from error
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: expected a mapping of settings at the top level")
+
+
+def validated(model: type[M], data: Any, path: Path, root: yaml.Node | None) -> M:
+    """The data as ``model``, or a ConfigError with a ``file:line: key: message`` per problem."""
     try:
-        survey = Survey.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
         problems: list[Problem] = [
-            (tuple(e["loc"]), re.sub(r"\s+", " ", e["msg"])) for e in error.errors()
+            (tuple(e["loc"]), " ".join(e["msg"].split())) for e in error.errors()
         ]
         raise ConfigError(format_problems(path, root, problems)) from error
+
+
+def load_survey(path: Path) -> Survey:
+    """Read and validate config.yml; raise ConfigError naming file, line and key."""
+    root, data = read_yaml(path, "the configuration")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: expected a mapping of settings at the top level")
+    survey = validated(Survey, data, path, root)
     problems = _check_survey(survey)
     if problems:
         raise ConfigError(format_problems(path, root, problems))

@@ -12,11 +12,19 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-import yaml
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
-from survey.config import AgeBand, ConfigError, Slug, Survey, Texts, check_texts
-from survey.yamlfile import Problem, format_problems, parse, syntax_error
+from survey.config import (
+    AgeBand,
+    ConfigError,
+    Slug,
+    Survey,
+    Texts,
+    check_texts,
+    read_yaml,
+    validated,
+)
+from survey.yamlfile import Problem, format_problems
 
 # How many offers one message may carry: more would bury the next question.
 MAX_OFFERS_SHOWN = 3
@@ -170,27 +178,14 @@ def load_catalogue(path: Path, survey: Survey) -> Catalogue:
 
     Raises ConfigError naming file, line and key, as config.yml's loader does.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         return Catalogue()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read the offers: {error.strerror}") from error
-    try:
-        root, data = parse(text)
-    except yaml.YAMLError as error:
-        raise ConfigError(syntax_error(path, error)) from error
+    root, data = read_yaml(path, "the offers")
     if data is None:
         return Catalogue()
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: expected a mapping with a list under 'offers'")
-    try:
-        catalogue = Catalogue.model_validate(data)
-    except ValidationError as error:
-        problems: list[Problem] = [
-            (tuple(e["loc"]), " ".join(e["msg"].split())) for e in error.errors()
-        ]
-        raise ConfigError(format_problems(path, root, problems)) from error
+    catalogue = validated(Catalogue, data, path, root)
     problems = _check_catalogue(catalogue, survey)
     if problems:
         raise ConfigError(format_problems(path, root, problems))

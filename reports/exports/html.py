@@ -10,7 +10,6 @@ shows as text. The same rows always give byte-identical files.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections import Counter
@@ -19,12 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import jinja2
-
 from privacy.identity import SHORT_PSEUDONYM_LENGTH
 from reports.exports.transcripts import TranscriptRow
 from reports.exports.writers import ThemeInfo
 from reports.files import private_directory, private_output
+from reports.templating import environment
 from survey.clock import local
 
 INDEX_PAGE = "index.html"
@@ -186,7 +184,7 @@ def _write_index(
 def _write_page(path: Path, template: str, **context: object) -> None:
     """Render a template into ``path``, mode 0600, atomically."""
     html = (
-        _environment()
+        environment()
         .get_template(template)
         .render(content_security_policy=CONTENT_SECURITY_POLICY, **context)
     )
@@ -200,19 +198,6 @@ def _remove_stale_pages(folder: Path, current: set[str]) -> None:
     for path in folder.iterdir():
         if _PARTICIPANT_PAGE.fullmatch(path.name) and path.name not in current:
             path.unlink()
-
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    """The templates, autoescaped whatever their name: young people's text is never markup."""
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("reports", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 class _Labels:

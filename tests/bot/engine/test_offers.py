@@ -114,6 +114,12 @@ async def to_the_end(chat: Chat, survey: Survey) -> Response:
     return await chat.text("een goedkopere bus")
 
 
+async def say_and_confirm(chat: Chat, survey: Survey, text: str = TOO_EXPENSIVE) -> Response:
+    """Answer the open question being asked and tap Klopt on the themes reflected back."""
+    await chat.text(text)
+    return await chat.press(t(survey, "button_themes_right"))
+
+
 async def to_holds_back(chat: Chat, survey: Survey, area: str = "overleie") -> None:
     """Consent, age 16–18, the given area and sport: the first open question."""
     await consent(chat, survey)
@@ -155,8 +161,7 @@ async def test_interessant_is_stored_once_and_the_survey_goes_on(
 ) -> None:
     chat = Chat(offering_engine)
     await to_holds_back(chat, survey)
-    await chat.text(TOO_EXPENSIVE)
-    confirmed = await chat.press(t(survey, "button_themes_right"))
+    confirmed = await say_and_confirm(chat, survey)
 
     tapped = await chat.press(interested(survey, "uitpas"), confirmed)
     assert tapped.notice == t(survey, "offer_tapped")
@@ -181,12 +186,10 @@ async def test_an_offer_is_never_shown_twice_and_the_next_ones_come_instead(
 ) -> None:
     chat = Chat(offering_engine)
     await to_holds_back(chat, survey)
-    await chat.text(TOO_EXPENSIVE)
-    await chat.press(t(survey, "button_themes_right"))
+    await say_and_confirm(chat, survey)
 
     # Cost again at the next open question: only the one left over.
-    await chat.text(TOO_EXPENSIVE)
-    second = await chat.press(t(survey, "button_themes_right"))
+    second = await say_and_confirm(chat, survey)
     assert offers_in(second, survey) == ["buddy"]
     finished = await to_the_end(chat, survey)
     end = await chat.press(t(survey, "button_opt_in_yes"), finished)
@@ -194,8 +197,7 @@ async def test_an_offer_is_never_shown_twice_and_the_next_ones_come_instead(
 
     # A new round by the same young person: nothing is left, so no message at all.
     await to_holds_back(chat, survey)
-    await chat.text(TOO_EXPENSIVE)
-    third = await chat.press(t(survey, "button_themes_right"))
+    third = await say_and_confirm(chat, survey)
     assert offers_in(third, survey) == []
     assert third.step == "q:not-welcome"
     assert [offer_id for offer_id, _, _ in rows(database)] == [
@@ -211,13 +213,11 @@ async def test_an_offer_for_one_area_only_reaches_those_who_live_there(
 ) -> None:
     elsewhere = Chat(offering_engine, "pseudonym-from-overleie")
     await to_holds_back(elsewhere, survey, area="overleie")
-    await elsewhere.text(TOO_FAR)
-    assert offers_in(await elsewhere.press(t(survey, "button_themes_right")), survey) == []
+    assert offers_in(await say_and_confirm(elsewhere, survey, TOO_FAR), survey) == []
 
     in_heule = Chat(offering_engine, "pseudonym-from-heule")
     await to_holds_back(in_heule, survey, area="heule")
-    await in_heule.text(TOO_FAR)
-    confirmed = await in_heule.press(t(survey, "button_themes_right"))
+    confirmed = await say_and_confirm(in_heule, survey, TOO_FAR)
     assert offers_in(confirmed, survey) == ["heule-bus"]
 
 
@@ -230,8 +230,7 @@ async def test_no_offer_in_a_round_where_distress_was_heard(
     assert alarm.distress_level is not None
     await chat.press(t(survey, "button_resume"))
 
-    await chat.text(TOO_EXPENSIVE)
-    confirmed = await chat.press(t(survey, "button_themes_right"))
+    confirmed = await say_and_confirm(chat, survey)
     assert confirmed.step is not None and not confirmed.step.startswith("check:")
     assert offers_in(confirmed, survey) == []
     finished = await to_the_end(chat, survey)
@@ -257,8 +256,7 @@ async def test_the_end_of_the_survey_offers_what_was_confirmed_and_not_yet_shown
     # Another young person confirms cost: the offers come at once, none are left at the end.
     other = Chat(offering_engine, "pseudonym-who-confirms")
     await to_holds_back(other, survey)
-    await other.text(TOO_EXPENSIVE)
-    await other.press(t(survey, "button_themes_right"))
+    await say_and_confirm(other, survey)
     finished = await to_the_end(other, survey)
     end = await other.press(t(survey, "button_opt_in_yes"), finished)
     assert offers_in(end, survey) == ["buddy"]
@@ -275,8 +273,7 @@ async def test_a_tap_on_an_offer_taken_out_of_the_catalogue_is_stale(
     before = SurveyEngine(survey, database, codec, analyser, Clock(TODAY), catalogue=CATALOGUE)
     chat = Chat(before)
     await to_holds_back(chat, survey)
-    await chat.text(TOO_EXPENSIVE)
-    confirmed = await chat.press(t(survey, "button_themes_right"))
+    confirmed = await say_and_confirm(chat, survey)
 
     shrunk = Catalogue(offers=tuple(o for o in CATALOGUE.offers if o.id != "uitpas"))
     after = SurveyEngine(survey, database, codec, analyser, Clock(TODAY), catalogue=shrunk)
@@ -291,8 +288,7 @@ async def test_deleting_everything_deletes_the_offers_shown(
 ) -> None:
     chat = Chat(offering_engine)
     await to_holds_back(chat, survey)
-    await chat.text(TOO_EXPENSIVE)
-    await chat.press(t(survey, "button_themes_right"))
+    await say_and_confirm(chat, survey)
     assert rows(database)
     confirm = await chat.command("delete")
     await chat.press(t(survey, "button_delete_yes"), confirm)
