@@ -70,7 +70,8 @@ def theme_infos(survey: Survey) -> list[ThemeInfo]:
 def question_texts(survey: Survey) -> dict[str, str]:
     """Question id -> its text in the staff's language."""
     return {
-        q.id: q.text.get(STAFF_LANGUAGE) or next(iter(q.text.values())) for q in survey.questions
+        q.id: q.text.get(STAFF_LANGUAGE) or next(iter(q.text.values()))
+        for q in survey.all_questions()
     }
 
 
@@ -147,7 +148,7 @@ def export(
         since=parse_moment(since, end=False),
         until=parse_moment(until, end=True),
         sources=_check_ids("source", source or (), (s.id for s in survey.sources)),
-        questions=_check_ids("question", question or (), (q.id for q in survey.questions)),
+        questions=_check_ids("question", question or (), (q.id for q in survey.all_questions())),
         finished_only=finished_only,
     )
     wanted_themes = _check_ids("theme", theme or (), survey.theme_ids)
@@ -160,7 +161,9 @@ def export(
     if format is not ExportFormat.html and output.is_dir():
         raise typer.BadParameter(f"{output} is a folder; give a file name", param_hint="--output")
     database = open_database(settings)
-    builder = TranscriptBuilder(question_texts(survey), wanted_themes)
+    builder = TranscriptBuilder(
+        question_texts(survey), wanted_themes, first_round=survey.first_round.id
+    )
     themes = theme_infos(survey)
     try:
         with database.snapshot() as session, progress_bar() as progress:

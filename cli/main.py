@@ -16,6 +16,7 @@ from cli.links import links
 from cli.nlu import nlu_app
 from cli.privacy import privacy_app
 from cli.report import report
+from cli.send import send
 from cli.support import fail_config, load_config, load_settings, open_database
 from nlu.data import TrainingDataError
 from survey.config import ConfigError
@@ -37,6 +38,7 @@ app.command()(demo)
 app.command()(report)
 app.command()(cases)
 app.command()(links)
+app.command()(send)
 
 NO_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot cannot log in to Telegram.

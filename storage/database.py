@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions (tests/storage/test_database.py keeps the two
 # the same): a database already there is not handed to Alembic at all.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 # Any constant will do: it only has to be the same in every worker.
 _MIGRATION_LOCK_ID = 7_418_505

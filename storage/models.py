@@ -82,6 +82,8 @@ class Participation(Base):
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
     source: Mapped[str | None] = mapped_column(String(32))
+    # The round (config.yml's first_round or rounds); None: from before rounds, the first.
+    round_id: Mapped[str | None] = mapped_column(String(24))
     language: Mapped[str] = mapped_column(String(8))
     age_band: Mapped[str | None] = mapped_column(String(32))
     area: Mapped[str | None] = mapped_column(String(32))
@@ -285,3 +287,52 @@ class OfferShown(Base):
     tapped_at: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (UniqueConstraint("participant_id", "offer_id"),)
+
+
+class OutboxKind(StrEnum):
+    """What a message the network sends first is about."""
+
+    ROUND = "round"  # an invitation to a follow-up round (`jeugdstem send ROUND`)
+
+
+class OutboxStatus(StrEnum):
+    """Where a message of the outbox is. Only PENDING rows are ever sent."""
+
+    PENDING = "pending"  # to be sent from due_at on
+    SENDING = "sending"  # handed to the channel; SENT once it answered
+    SENT = "sent"
+    # Mid-survey when it was due: the bot adds it when they finish their round.
+    WAITING = "waiting"
+    # In flight when the sender died: maybe delivered, so never sent again.
+    UNCERTAIN = "uncertain"
+    UNREACHABLE = "unreachable"  # the channel said they blocked the bot
+    FAILED = "failed"  # the channel refused the message itself; not tried again
+    CANCELLED = "cancelled"  # opted out, or no longer a recipient, before it went
+
+
+class OutboxMessage(Base):
+    """One message the network sends a participant first: queued, so a crash resumes it.
+
+    One row per participant, kind and subject, so nobody gets the same message twice;
+    no text: it is made from config.yml when it goes.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # OutboxKind
+    subject: Mapped[str] = mapped_column(String(32))  # the round id
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
+    # Not before this moment (spread, quiet hours); held rows move it forward.
+    due_at: Mapped[datetime] = mapped_column(default=utcnow)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("participant_id", "kind", "subject"),
+        Index("ix_outbox_status_due_at", "status", "due_at"),
+    )

@@ -16,6 +16,7 @@ from storage.models import (
     ChatLink,
     Conversation,
     OfferShown,
+    OutboxMessage,
     Participant,
     Participation,
     ProcessedUpdate,
@@ -137,9 +138,27 @@ def start_participation(
     source: str | None,
     language: str,
     first_step: str,
+    round_id: str | None = None,
+    carry_profile: bool = False,
 ) -> tuple[Conversation, Participation]:
-    """Begin a run through the survey and point the (existing or new) conversation at it."""
-    participation = Participation(participant_id=participant.id, source=source, language=language)
+    """Begin a run through a round and point the (existing or new) conversation at it.
+
+    ``carry_profile``: age band and area come from their latest participation that has
+    them, so a follow-up round does not ask them again.
+    """
+    participation = Participation(
+        participant_id=participant.id, source=source, language=language, round_id=round_id
+    )
+    if carry_profile:
+        earlier = session.execute(
+            select(Participation.source, Participation.age_band, Participation.area)
+            .where(Participation.participant_id == participant.id)
+            .order_by(Participation.id)
+        ).all()
+        for earlier_source, age_band, area in earlier:
+            participation.source = participation.source or earlier_source
+            participation.age_band = age_band or participation.age_band
+            participation.area = area or participation.area
     session.add(participation)
     session.flush()
     if conversation is None:
@@ -157,6 +176,41 @@ def start_participation(
         conversation.paused = False
         conversation.pending = []
     return conversation, participation
+
+
+def took_round(session: Session, participant_id: int, round_id: str) -> bool:
+    """Whether the participant began this round before."""
+    query = select(
+        exists().where(
+            Participation.participant_id == participant_id, Participation.round_id == round_id
+        )
+    )
+    return bool(session.execute(query).scalar())
+
+
+def has_open_case(session: Session, participant_id: int) -> bool:
+    """Whether a youth worker's case with this participant is still open."""
+    query = select(exists().where(Case.participant_id == participant_id, Case.closed_at.is_(None)))
+    return bool(session.execute(query).scalar())
+
+
+def latest_age_band(session: Session, participant_id: int) -> str | None:
+    """The age band of their latest participation that gave one."""
+    query = (
+        select(Participation.age_band)
+        .where(Participation.participant_id == participant_id, Participation.age_band.is_not(None))
+        .order_by(Participation.id.desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar()
+
+
+def mid_survey(session: Session, participant_id: int) -> bool:
+    """Whether they are somewhere in a round, paused or not (not at its end)."""
+    query = select(
+        exists().where(Conversation.participant_id == participant_id, Conversation.step != "done")
+    )
+    return bool(session.execute(query).scalar())
 
 
 def storable_text(text: str) -> str:
@@ -406,6 +460,7 @@ def participant_data(session: Session, participant_id: int) -> dict[str, Any]:
         else None,
         "participations": [
             {
+                "round": p.round_id,
                 "source": p.source,
                 "language": p.language,
                 "age_band": p.age_band,
@@ -458,6 +513,20 @@ def participant_data(session: Session, participant_id: int) -> dict[str, Any]:
                 .order_by(OfferShown.id)
             ).scalars()
         ],
+        # Messages the network sent them first (follow-up rounds), and where each stands.
+        "messages": [
+            {
+                "kind": row.kind,
+                "subject": row.subject,
+                "status": row.status,
+                "sent_at": when(row.sent_at),
+            }
+            for row in session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.participant_id == participant_id)
+                .order_by(OutboxMessage.id)
+            ).scalars()
+        ],
     }
 
 
@@ -497,6 +566,8 @@ class TranscriptRecord(NamedTuple):
     confirmed_themes: list[str] | None
     staff_themes: list[str] | None
     distress: bool | None
+    # None: a participation from before rounds were stored, so the first round.
+    round_id: str | None = None
 
 
 # Table columns, not ORM attributes: the plain Core result is a third cheaper per row,
@@ -526,6 +597,7 @@ _TRANSCRIPT_COLUMNS = (
     _ANSWER.confirmed_themes,
     _ANSWER.staff_themes,
     _ANSWER.distress,
+    _PARTICIPATION.round_id,
 )
 _TRANSCRIPT_FROM = Answer.__table__.join(
     Participation.__table__, _ANSWER.participation_id == _PARTICIPATION.id

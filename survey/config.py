@@ -8,7 +8,8 @@ file without a developer.
 from __future__ import annotations
 
 import string
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -92,6 +93,118 @@ class Question(_Model):
     columns: int = Field(default=2, ge=1, le=4)
     # Open answers: reflect the recognised themes back and let the young person correct them.
     confirm_themes: bool = True
+
+
+# Joins a source and a round in a deep link's start code: ``bolwerk__opvolging``.
+# Telegram allows only A-Za-z0-9_- in it, so the separator is one that ids may not
+# contain. Both ids are slugs of at most 24 characters: the code stays within Telegram's 64.
+CODE_SEPARATOR = "__"
+
+
+@dataclass(frozen=True)
+class StartCode:
+    """A deep link's start parameter: a source, a round, both (``source__round``) or neither."""
+
+    source: str | None = None
+    round_id: str | None = None
+
+    @classmethod
+    def parse(cls, code: str | None) -> StartCode:
+        """The parts of a start parameter; empty parts are None."""
+        if not code:
+            return cls()
+        source, _, round_id = code.partition(CODE_SEPARATOR)
+        return cls(source or None, round_id or None)
+
+    def __str__(self) -> str:
+        if self.round_id is None:
+            return self.source or ""
+        return f"{self.source or ''}{CODE_SEPARATOR}{self.round_id}"
+
+
+class FirstRound(_Model):
+    """The survey itself (the top-level ``questions``): always open, for every source."""
+
+    id: Slug = "start"
+    title: Texts | None = None
+
+
+class Round(_Model):
+    """A follow-up round: its own questions, open between two dates, maybe for some sources.
+
+    A participant who took an earlier round is not asked the profile questions again
+    (``age_band`` and ``profile: area``): their answers carry over.
+    """
+
+    id: Slug
+    title: Texts
+    # The message `jeugdstem send` sends, above the "Doe mee" button.
+    invitation: Texts
+    questions: tuple[Question, ...] = Field(min_length=1)
+    # Kortrijk dates, both included; none: open from the start, or for good.
+    opens: date | None = None
+    closes: date | None = None
+    # Deep-link sources it is meant for; empty: everyone.
+    sources: tuple[Slug, ...] = ()
+
+    def open_on(self, day: date) -> bool:
+        """Whether the round takes answers on this Kortrijk date."""
+        return (self.opens is None or self.opens <= day) and (
+            self.closes is None or day <= self.closes
+        )
+
+    def for_source(self, source: str | None) -> bool:
+        """Whether someone who came through this source may take the round."""
+        return not self.sources or source in self.sources
+
+
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class QuietHours(_Model):
+    """When no message goes to a minor (Kortrijk time); held until ``end``, never dropped.
+
+    Written as quoted "HH:MM": unquoted, YAML reads 21:00 as the number 1260.
+    """
+
+    start: ClockTime = "21:00"
+    end: ClockTime = "08:00"
+
+    @staticmethod
+    def _time(text: str) -> time:
+        hours, minutes = text.split(":")
+        return time(int(hours), int(minutes))
+
+    def holds(self, moment: datetime) -> bool:
+        """Whether a message at this moment falls in the quiet hours."""
+        now = moment.astimezone(LOCAL_TIME).time()
+        start, end = self._time(self.start), self._time(self.end)
+        if start <= end:
+            return start <= now < end
+        return now >= start or now < end
+
+    def over_at(self, moment: datetime) -> datetime:
+        """The first moment at or after ``moment`` outside the quiet hours."""
+        if not self.holds(moment):
+            return moment
+        local = moment.astimezone(LOCAL_TIME)
+        end = datetime.combine(local.date(), self._time(self.end), tzinfo=LOCAL_TIME)
+        if end <= local:
+            end = datetime.combine(
+                local.date() + timedelta(days=1), self._time(self.end), tzinfo=LOCAL_TIME
+            )
+        return end
+
+
+class SendSettings(_Model):
+    """Messages the network sends first (`jeugdstem send`, `jeugdstem feedback send`)."""
+
+    # Messages per second; Telegram allows about 30, and the bot's own replies need room.
+    rate: float = Field(default=20, gt=0, le=30)
+    # None (``quiet_hours: null``): messages go out at any hour.
+    quiet_hours: QuietHours | None = QuietHours()
+    # From this age on quiet hours do not apply; an unknown age counts as a minor.
+    adult_age: int = Field(default=18, ge=0, le=120)
 
 
 class Theme(_Model):
@@ -352,6 +465,14 @@ MESSAGE_KEYS = (
     "offers_intro",
     "button_offer",
     "offer_tapped",
+    "button_join_round",
+    "button_no_more_messages",
+    "no_more_messages",
+    "round_joined_known",
+    "round_closed",
+    "round_already_done",
+    "round_busy",
+    "command_geenberichten",
 )
 
 
@@ -365,7 +486,12 @@ class Survey(_Model):
     privacy: PrivacySettings = PrivacySettings()
     telegram: TelegramSettings = TelegramSettings()
     age_bands: tuple[AgeBand, ...]
+    # The first round: the survey everyone takes.
     questions: tuple[Question, ...] = Field(min_length=1)
+    first_round: FirstRound = FirstRound()
+    # Follow-up rounds, sent to opted-in participants (`jeugdstem send ROUND`).
+    rounds: tuple[Round, ...] = ()
+    send: SendSettings = SendSettings()
     messages: dict[str, Texts]
     helplines: tuple[Helpline, ...] = ()
     themes: tuple[Theme, ...] = Field(min_length=1)
@@ -384,8 +510,31 @@ class Survey(_Model):
         return next((t for t in self.themes if t.id == theme_id), None)
 
     def question(self, question_id: str) -> Question | None:
-        """The question with this id, or None."""
-        return next((q for q in self.questions if q.id == question_id), None)
+        """The question with this id in any round, or None."""
+        return next((q for q in self.all_questions() if q.id == question_id), None)
+
+    def round_questions(self) -> dict[str, tuple[Question, ...]]:
+        """Each round's questions by round id, the first round first."""
+        return {
+            self.first_round.id: self.questions,
+            **{round_.id: round_.questions for round_ in self.rounds},
+        }
+
+    def all_questions(self) -> list[Question]:
+        """Every round's questions, the first round's first."""
+        return [q for questions in self.round_questions().values() for q in questions]
+
+    def round(self, round_id: str) -> Round | None:
+        """The follow-up round with this id, or None (also for the first round)."""
+        return next((r for r in self.rounds if r.id == round_id), None)
+
+    def round_title(self, round_id: str | None, language: str) -> str:
+        """A round's title for people; the id where none is configured."""
+        found = self.round(round_id) if round_id is not None else None
+        if found is not None:
+            return found.title[language]
+        title = self.first_round.title
+        return title[language] if title is not None else (round_id or self.first_round.id)
 
     def source(self, code: str | None) -> Source | None:
         """The source for a deep-link code, or None if the code is unknown."""
@@ -449,23 +598,8 @@ def _check_survey(survey: Survey) -> list[Problem]:
         problems += check_texts(("messages", key), texts, survey)
 
     seen: set[str] = set()
-    for index, question in enumerate(survey.questions):
-        where: tuple[str | int, ...] = ("questions", index)
-        if question.id in seen:
-            problems.append(((*where, "id"), f"duplicate question id {question.id!r}"))
-        if question.id in RESERVED_IDS:
-            problems.append(((*where, "id"), f"{question.id!r} is reserved"))
-        seen.add(question.id)
-        problems += check_texts((*where, "text"), question.text, survey)
-        if question.type in ("single_choice", "multi_choice") and not question.options:
-            problems.append(((*where, "options"), f"a {question.type} question needs options"))
-        if question.type == "age_band" and question.options:
-            problems.append(((*where, "options"), "age_band questions use age_bands instead"))
-        option_ids = [o.id for o in question.options]
-        if len(set(option_ids)) != len(option_ids):
-            problems.append(((*where, "options"), "option ids must be unique"))
-        for position, option in enumerate(question.options):
-            problems += check_texts((*where, "options", position, "label"), option.label, survey)
+    problems += _check_questions(("questions",), survey.questions, seen, survey)
+    problems += _check_rounds(survey, seen)
     theme_ids = [theme.id for theme in survey.themes]
     for index, theme in enumerate(survey.themes):
         if theme_ids.index(theme.id) != index:
@@ -474,8 +608,6 @@ def _check_survey(survey: Survey) -> list[Problem]:
     for key in (survey.special_themes.no_barrier, survey.special_themes.new_barrier):
         if key not in theme_ids:
             problems.append((("themes",), f"the theme {key!r} is required (no barrier / new one)"))
-    if sum(q.type == "age_band" for q in survey.questions) > 1:
-        problems.append((("questions",), "at most one age_band question"))
     for index, question_id in enumerate(survey.report.solution_questions):
         found = survey.question(question_id)
         if found is None or found.type != "open":
@@ -505,6 +637,64 @@ def _check_survey(survey: Survey) -> list[Problem]:
         ):
             problems.append(((*where, "min_age"), "bands must follow each other without gaps"))
         previous_max = band.max_age
+    return problems
+
+
+def _check_questions(
+    where: tuple[str | int, ...], questions: tuple[Question, ...], seen: set[str], survey: Survey
+) -> list[Problem]:
+    """One round's questions; ``seen`` collects ids, which are unique across all rounds."""
+    problems: list[Problem] = []
+    for index, question in enumerate(questions):
+        at: tuple[str | int, ...] = (*where, index)
+        if question.id in seen:
+            problems.append(((*at, "id"), f"duplicate question id {question.id!r}"))
+        if question.id in RESERVED_IDS:
+            problems.append(((*at, "id"), f"{question.id!r} is reserved"))
+        seen.add(question.id)
+        problems += check_texts((*at, "text"), question.text, survey)
+        if question.type in ("single_choice", "multi_choice") and not question.options:
+            problems.append(((*at, "options"), f"a {question.type} question needs options"))
+        if question.type == "age_band" and question.options:
+            problems.append(((*at, "options"), "age_band questions use age_bands instead"))
+        option_ids = [o.id for o in question.options]
+        if len(set(option_ids)) != len(option_ids):
+            problems.append(((*at, "options"), "option ids must be unique"))
+        for position, option in enumerate(question.options):
+            problems += check_texts((*at, "options", position, "label"), option.label, survey)
+    if sum(q.type == "age_band" for q in questions) > 1:
+        problems.append((where, "at most one age_band question"))
+    return problems
+
+
+def _check_rounds(survey: Survey, seen: set[str]) -> list[Problem]:
+    """Round ids unique, texts in every language, dates in order, sources known, links valid."""
+    problems: list[Problem] = []
+    if survey.first_round.title is not None:
+        problems += check_texts(("first_round", "title"), survey.first_round.title, survey)
+    round_ids = [survey.first_round.id]
+    source_ids = {source.id for source in survey.sources}
+    for index, round_ in enumerate(survey.rounds):
+        where: tuple[str | int, ...] = ("rounds", index)
+        if round_.id in round_ids:
+            problems.append(((*where, "id"), f"duplicate round id {round_.id!r}"))
+        round_ids.append(round_.id)
+        problems += check_texts((*where, "title"), round_.title, survey)
+        problems += check_texts((*where, "invitation"), round_.invitation, survey)
+        problems += _check_questions((*where, "questions"), round_.questions, seen, survey)
+        if round_.opens and round_.closes and round_.closes < round_.opens:
+            problems.append(((*where, "closes"), "closes before it opens"))
+        for position, source in enumerate(round_.sources):
+            if source not in source_ids:
+                problems.append(((*where, "sources", position), f"unknown source {source!r}"))
+    # Deep links join a source and a round: neither id may hold the separator.
+    for index, configured in enumerate(survey.sources):
+        if CODE_SEPARATOR in configured.id:
+            problems.append((("sources", index, "id"), f"may not contain {CODE_SEPARATOR!r}"))
+    for index, round_id in enumerate(round_ids):
+        if CODE_SEPARATOR in round_id:
+            key = ("first_round", "id") if index == 0 else ("rounds", index - 1, "id")
+            problems.append((key, f"may not contain {CODE_SEPARATOR!r}"))
     return problems
 
 

@@ -26,6 +26,8 @@ Where to look:
   ``case_turn`` is the young person's side of it inside a turn, ``staff`` the staff
   chat's (``StaffDesk``: claim, answer, close).
 - ``offers``: the network's offers (offers.yml) that answer a barrier just confirmed.
+- ``rounds``: a follow-up round's invitation (Doe mee, Geen berichten meer), and
+  whether a round is open; sending it is bot/sending.py's job.
 
 The conversation (states are step kinds; a state's name is its stored form; AgeCheck
 and CheckIn are a message with buttons on the same step, Paused a flag on it):
@@ -55,6 +57,7 @@ stateDiagram-v2
     q --> opt_in: last question answered
     opt_in --> done: Ja / Nee
     done --> Welcome: /start
+    done --> q: Doe mee, or a link naming a round (its first question not yet known)
 ```
 
 Paused is a flag beside the step, not a step; from any step, /delete erases

@@ -34,6 +34,8 @@ class ButtonKind(StrEnum):
     CLAIM_CASE = "w"  # a worker in the staff chat: "Ik neem dit op"
     CLOSE_CASE = "e"  # a worker in the staff chat: "Afsluiten"
     OFFER = "n"  # "Interessant" under an offer from offers.yml
+    JOIN_ROUND = "j"  # "Doe mee" under a follow-up round's invitation
+    NO_MORE_MESSAGES = "m"  # "Geen berichten meer" under every message sent first
 
 
 # The arguments each kind's data carries, in order.
@@ -56,6 +58,8 @@ ARGUMENTS: dict[ButtonKind, tuple[str, ...]] = {
     ButtonKind.CLAIM_CASE: ("case id",),
     ButtonKind.CLOSE_CASE: ("case id",),
     ButtonKind.OFFER: ("offer",),
+    ButtonKind.JOIN_ROUND: ("round",),
+    ButtonKind.NO_MORE_MESSAGES: (),
 }
 
 # The source argument of a button made without a deep-link code.

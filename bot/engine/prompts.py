@@ -16,7 +16,17 @@ from survey.config import AgeBand, Option, Question, Survey
 from survey.text import fold_words
 
 # Commands shown in the channel's menu, in this order.
-MENU_COMMANDS = ("start", "help", "praten", "privacy", "language", "stop", "mydata", "delete")
+MENU_COMMANDS = (
+    "start",
+    "help",
+    "praten",
+    "privacy",
+    "language",
+    "stop",
+    "mydata",
+    "geenberichten",
+    "delete",
+)
 
 # A message that is about age and nothing else ("15", "ik ben 15", "15 jaar", "j'ai 15
 # ans", "i'm 15 y/o"), on folded words. A sentence that merely holds a number ("de bus
@@ -49,7 +59,8 @@ class Prompts:
                 for choice in self.choices_of(question)
                 for name in (*choice.label.values(), choice.id)
             ]
-            for question in survey.questions
+            for questions in survey.round_questions().values()
+            for question in questions
         }
 
     def button(self, label_key: str, language: str, kind: ButtonKind, *args: str) -> Button:
@@ -64,7 +75,7 @@ class Prompts:
             "progress",
             language,
             number=self.route.number(question),
-            total=len(self.survey.questions),
+            total=self.route.total(question),
         )
         return f"{progress} {question.text[language]}"
 

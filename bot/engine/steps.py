@@ -56,23 +56,37 @@ class Step:
 
 
 class Route:
-    """The order of the steps: the questions as configured, then the opt-in."""
+    """The order of the steps in every round: its questions as configured, then the opt-in.
+
+    Question ids are unique across rounds, so a question knows its round.
+    """
 
     def __init__(self, survey: Survey) -> None:
-        self.questions = survey.questions
-        self._index = {question.id: index for index, question in enumerate(survey.questions)}
+        self.first_round = survey.first_round.id
+        self._rounds = survey.round_questions()
+        # question id -> (its round's questions, its index there)
+        self._place = {
+            question.id: (questions, index)
+            for questions in self._rounds.values()
+            for index, question in enumerate(questions)
+        }
 
-    def first(self) -> Step:
-        """The step a new participation starts at."""
-        return Step(StepKind.QUESTION, self.questions[0].id)
+    def first(self, round_id: str | None = None) -> Step:
+        """The step a new participation in this round (the first round by default) starts at."""
+        questions = self._rounds[round_id or self.first_round]
+        return Step(StepKind.QUESTION, questions[0].id)
 
     def after(self, question: Question) -> Step:
         """The step after a question (and after confirming its themes)."""
-        index = self._index[question.id] + 1
-        if index < len(self.questions):
-            return Step(StepKind.QUESTION, self.questions[index].id)
+        questions, index = self._place[question.id]
+        if index + 1 < len(questions):
+            return Step(StepKind.QUESTION, questions[index + 1].id)
         return Step(StepKind.OPT_IN)
 
     def number(self, question: Question) -> int:
-        """A question's place in the survey, from 1."""
-        return self._index[question.id] + 1
+        """A question's place in its round, from 1."""
+        return self._place[question.id][1] + 1
+
+    def total(self, question: Question) -> int:
+        """How many questions the question's round has."""
+        return len(self._place[question.id][0])

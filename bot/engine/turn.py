@@ -22,6 +22,7 @@ from bot.engine.events import (
 from bot.engine.handover import TALK_COMMANDS, Handover, asks_for_a_person
 from bot.engine.offers import Offering
 from bot.engine.prompts import Prompts
+from bot.engine.rounds import Rounds
 from bot.engine.safeguarding import Safeguarding
 from bot.engine.steps import Route, Step, StepKind
 from nlu.classifier import Prediction
@@ -29,11 +30,21 @@ from nlu.risk import Distress, RiskKind
 from nlu.service import Analyser, Analysis
 from privacy.identity import CallbackCodec
 from privacy.mydata import mydata_pieces
-from storage import Answer, Case, Conversation, Database, Participant, Participation, cases, offers
+from storage import (
+    Answer,
+    Case,
+    Conversation,
+    Database,
+    Participant,
+    Participation,
+    cases,
+    offers,
+    outbox,
+)
 from storage import repository as repo
 from storage.database import Session
-from storage.models import CaseReason, utcnow
-from survey.config import Question, Survey
+from storage.models import CaseReason, OutboxStatus, utcnow
+from survey.config import Question, StartCode, Survey
 from survey.offers import Catalogue
 from survey.text import fold_words
 
@@ -45,9 +56,17 @@ _YES = frozenset(
 )
 _NO = frozenset({"nee", "neen", "nie", "no", "nope", "non", "niet helemaal", "not quite"})
 # What a participant whose consent is out of date may still do before consenting again.
-_COMMANDS_WITHOUT_CONSENT = frozenset({"help", "privacy", "language", "mydata", "delete"})
+_COMMANDS_WITHOUT_CONSENT = frozenset(
+    {"help", "privacy", "language", "mydata", "delete", "geenberichten"}
+)
 _BUTTONS_WITHOUT_CONSENT = frozenset(
-    {ButtonKind.CONSENT, ButtonKind.LANGUAGE, ButtonKind.DELETE, ButtonKind.TALK}
+    {
+        ButtonKind.CONSENT,
+        ButtonKind.LANGUAGE,
+        ButtonKind.DELETE,
+        ButtonKind.TALK,
+        ButtonKind.NO_MORE_MESSAGES,
+    }
 )
 _RISK_KINDS = frozenset(kind.value for kind in RiskKind)
 
@@ -85,6 +104,7 @@ class SurveyEngine:
         self.handover = Handover(survey, self.prompts, staff_chat=staff_chat)
         # The network's offers (offers.yml): none unless a catalogue is given.
         self.offering = Offering(survey, catalogue or Catalogue(), self.buttons)
+        self.rounds = Rounds(survey, self.buttons)
 
     async def handle(self, incoming: Incoming) -> Response:
         """Handle one event in one transaction, retried if another worker raced us."""
@@ -401,20 +421,96 @@ class Turn:
         return [self.engine.offering.reply(chosen, self.language)]
 
     def move_to(self, step: Step) -> Reply:
-        """Advance the conversation and return the prompt of the new step."""
+        """Advance the conversation and return the prompt of the new step.
+
+        Profile questions already answered in an earlier round are passed over.
+        """
         assert self.conversation is not None and self.participation is not None
+        question = self.question_of(step, StepKind.QUESTION)
+        while question is not None and self.profile_known(question):
+            step = self.route.after(question)
+            question = self.question_of(step, StepKind.QUESTION)
         self.conversation.step = str(step)
         self.conversation.pending = []
         if step.kind is StepKind.OPT_IN and self.participation.finished_at is None:
             self.participation.finished_at = utcnow()
         return self.current_prompt()
 
+    def profile_known(self, question: Question) -> bool:
+        """Whether this participation already holds what a profile question asks."""
+        assert self.participation is not None
+        if question.type == "age_band":
+            return self.participation.age_band is not None
+        if question.profile == "area":
+            return self.participation.area is not None
+        return False
+
+    def join_round(self, round_id: str) -> Response:
+        """Begin a follow-up round for someone who took part before, without the profile."""
+        if self.participant is None:
+            return self.stale()
+        if self.survey.round(round_id) is None:
+            return self.invalid()
+        round_ = self.engine.rounds.open_round(round_id, self.engine.clock())
+        if round_ is None:
+            return Response([Reply(self.text("round_closed"))])
+        if self.active:
+            assert self.conversation is not None
+            return Response([Reply(self.text("round_busy")), self.where_they_are()])
+        if repo.took_round(self.session, self.participant.id, round_id):
+            return Response([Reply(self.text("round_already_done"))])
+        first = self.route.first(round_id)
+        self.conversation, self.participation = repo.start_participation(
+            self.session,
+            self.participant,
+            self.conversation,
+            source=None,
+            language=self.language,
+            first_step=str(first),
+            round_id=round_id,
+            carry_profile=True,
+        )
+        # The invitation they answered is done with, however it reached them.
+        outbox.settle_round(self.session, self.participant.id, round_id)
+        welcome = Reply(self.text("round_joined_known", title=round_.title[self.language]))
+        return Response([welcome, self.move_to(first)])
+
+    def stop_messages(self) -> Response:
+        """/geenberichten or Geen berichten meer: no message sent first will reach them again."""
+        if self.participant is not None:
+            self.participant.notify_opt_in = False
+            outbox.cancel_for(self.session, self.participant.id)
+        return Response([Reply(self.text("no_more_messages"))])
+
+    def waiting_invitations(self) -> list[Reply]:
+        """Invitations held while they were busy with a round, now that it is done."""
+        assert self.participant is not None
+        replies: list[Reply] = []
+        for message in outbox.waiting_for(self.session, self.participant.id):
+            round_ = self.engine.rounds.open_round(message.subject, self.engine.clock())
+            if (
+                round_ is None
+                or not self.participant.notify_opt_in
+                or repo.took_round(self.session, self.participant.id, round_.id)
+            ):
+                outbox.mark(self.session, message.id, OutboxStatus.CANCELLED)
+                continue
+            outbox.mark(self.session, message.id, OutboxStatus.SENT)
+            replies.append(self.engine.rounds.invitation(round_, self.language))
+        return replies
+
     # -- events ---------------------------------------------------------------------------
 
     def on_start(self, code: str | None) -> Response:
-        """/start: welcome a newcomer, or pick up where a participant left off."""
+        """/start: welcome a newcomer, begin a round a link names, or pick up where they were."""
+        start = StartCode.parse(code)
         if not self.active:
-            source = self.survey.source(code)
+            follow_up = self.survey.round(start.round_id) if start.round_id else None
+            if follow_up is not None and self.participant is not None:
+                # Someone who took part before: straight into the round (consent stands).
+                return self.join_round(follow_up.id)
+            # Newcomers begin with the first round, whatever round the link names.
+            source = self.survey.source(start.source)
             return Response([self.prompts.welcome(self.language, source.id if source else None)])
         assert self.conversation is not None
         self.conversation.paused = False
@@ -439,6 +535,8 @@ class Turn:
             return self.case_turn.talk((), CaseReason.REQUEST)
         if name == "mydata":
             return self.my_data()
+        if name == "geenberichten":
+            return self.stop_messages()
         if name == "delete":
             if self.participant is None:
                 return Response([Reply(self.text("nothing_to_delete"))])
@@ -587,6 +685,8 @@ class Turn:
             ButtonKind.AGE_CONFIRM: self.press_age_confirm,
             ButtonKind.HANDOVER: self.case_turn.press_handover,
             ButtonKind.OFFER: self.press_offer,
+            ButtonKind.JOIN_ROUND: self.join_round,
+            ButtonKind.NO_MORE_MESSAGES: self.stop_messages,
         }
         handler = handlers.get(press.kind)
         if handler is None:
@@ -639,7 +739,7 @@ class Turn:
             assert self.conversation is not None
             self.conversation.paused = False
             return Response([self.current_prompt()], origin=Reply(welcome_text))
-        source = self.survey.source(code)
+        source = self.survey.source(StartCode.parse(code).source)
         self.conversation, self.participation = repo.start_participation(
             self.session,
             self.participant,
@@ -647,6 +747,7 @@ class Turn:
             source=source.id if source else None,
             language=language,
             first_step=str(self.route.first()),
+            round_id=self.survey.first_round.id,
         )
         return Response([self.current_prompt()], origin=Reply(welcome_text))
 
@@ -860,7 +961,11 @@ class Turn:
             else []
         )
         return Response(
-            [Reply(self.text(f"opt_in_{choice}")), *self.offers_for(confirmed)],
+            [
+                Reply(self.text(f"opt_in_{choice}")),
+                *self.offers_for(confirmed),
+                *self.waiting_invitations(),
+            ],
             origin=Reply(self.text("thanks")),
         )
 

@@ -48,6 +48,8 @@ class TranscriptRow(NamedTuple):
     # How sure the classifier was over all its scores (nlu.classifier.certainty);
     # None when the answer was not classified.
     certainty: float | None = None
+    # The round the answer belongs to (config.yml's first_round or rounds).
+    round: str = ""
 
     @property
     def needs_label(self) -> bool:
@@ -136,8 +138,16 @@ class ParticipantSummary:
 class TranscriptBuilder:
     """Turns stored records into rows: redacts, names questions, filters on themes."""
 
-    def __init__(self, question_texts: Mapping[str, str], themes: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        question_texts: Mapping[str, str],
+        themes: Iterable[str] = (),
+        *,
+        first_round: str = "start",
+    ) -> None:
         self.question_texts = dict(question_texts)
+        # Participations from before rounds were stored took the first round.
+        self.first_round = first_round
         self.wanted_themes = frozenset(themes)
 
     def rows(self, records: Iterable[TranscriptRecord]) -> Iterator[TranscriptRow]:
@@ -174,6 +184,7 @@ class TranscriptBuilder:
             staff_themes=_maybe_tuple(record.staff_themes),
             distress=bool(record.distress),
             certainty=certainty(_floats(record.theme_scores)) if record.theme_scores else None,
+            round=record.round_id or self.first_round,
         )
 
 

@@ -75,6 +75,7 @@ def _yes_no(value: bool) -> str:
 COLUMNS: tuple[Column, ...] = (
     Column("pseudonym", 14, "pseudonym"),
     Column("participation", 13, "participation", Kind.number),
+    Column("round", 12, "round"),
     Column("answer_id", 11, "answer_id", Kind.number),
     Column("answered_at", 17, "answered_at", Kind.moment),
     Column("question_id", 14, "question_id"),
@@ -182,6 +183,7 @@ def jsonl_record(row: TranscriptRow) -> dict[str, Any]:
     return {
         "pseudonym": row.pseudonym,
         "participation": row.participation,
+        "round": row.round,
         "answer_id": row.answer_id,
         "answered_at": row.answered_at.isoformat(timespec="seconds"),
         "question_id": row.question_id,

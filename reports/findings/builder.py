@@ -446,8 +446,8 @@ class FindingsBuilder:
         self.wording = Wording(scope.language)
         self.min_cell = survey.report.min_cell
         self.language = scope.language
-        question_texts = {q.id: q.text.get("nl", q.id) for q in survey.questions}
-        self.builder = TranscriptBuilder(question_texts)
+        question_texts = {q.id: q.text.get("nl", q.id) for q in survey.all_questions()}
+        self.builder = TranscriptBuilder(question_texts, first_round=survey.first_round.id)
         solution = frozenset(survey.report.solution_questions)
         barrier = frozenset(q.id for q in survey.questions if q.type == "open") - solution
         withheld = frozenset(

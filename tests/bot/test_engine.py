@@ -49,6 +49,7 @@ from tests.support.chat import (
     conversation,
     find_button,
     give_a_case,
+    give_a_sent_message,
     give_an_offer,
     keyboards,
     latest_participation,
@@ -1080,6 +1081,7 @@ async def test_delete_yes_removes_every_row_in_every_table(
     await chat.press(band_label(survey, "19-21"), update_id=next_update_id())
     await give_a_case(database)
     await give_an_offer(database)
+    await give_a_sent_message(database)
     counts = await table_counts(database)
     assert all(counts[name] > 0 for name in counts), counts
 

@@ -35,6 +35,7 @@ from tests.support.chat import (
     conversation,
     find_button,
     give_a_case,
+    give_a_sent_message,
     give_an_offer,
     next_update_id,
     option_label,
@@ -571,6 +572,7 @@ async def test_delete_leaves_no_row_of_the_participant_in_any_table(
     await chat.text("mijn trainer Jan is streng", message_id=8, update_id=next_update_id())
     await give_a_case(database, words="mijn trainer Jan zei iets raars")
     await give_an_offer(database)
+    await give_a_sent_message(database)
     found = await participant(database)
     assert found is not None
     runs = {run.id for run in await participations(database)}

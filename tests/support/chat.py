@@ -34,9 +34,10 @@ from storage import (
     Participation,
     cases,
     offers,
+    outbox,
 )
 from storage import repository as repo
-from storage.models import CaseReason, Sender
+from storage.models import CaseReason, OutboxKind, Sender, utcnow
 from survey.config import Survey
 
 PSEUDONYM = "pseudonym-of-participant-1"
@@ -329,6 +330,14 @@ async def give_an_offer(database: Database, pseudonym: str = PSEUDONYM) -> None:
         offers.record_tap(session, found.id, "voorbeeld-kansentarief")
 
 
+async def give_a_sent_message(database: Database, pseudonym: str = PSEUDONYM) -> None:
+    """A follow-up round's invitation in the outbox, stored directly (erasure tests)."""
+    with database.transaction() as session:
+        found = repo.find_participant(session, pseudonym)
+        assert found is not None
+        outbox.enqueue(session, OutboxKind.ROUND, "opvolging", [(found.id, utcnow())])
+
+
 # ---------------------------------------------------------------------------
 # Walking through the survey
 
@@ -358,6 +367,10 @@ async def answer_current(chat: Chat, survey: Survey, language: str = "nl") -> Re
     if question_id == "free-time":
         await chat.press(option_label(survey, "free-time", "sport", language))
         return await chat.press(t(survey, "button_done", language))
+    question = survey.question(question_id)
+    assert question is not None
+    if question.type == "single_choice":
+        return await chat.press(question.options[0].label[language])
     return await chat.text(f"antwoord op {question_id}")
 
 

@@ -9,7 +9,9 @@ sent, per chat and in order.
 
 Faults can be planned per method and chat (``plan_faults``: 429 with
 retry_after, 5xx, answers that never come in time), a chat can block the bot
-(``block``: 403), and every call is kept with its outcome (``attempts``).
+(``block``: 403), Telegram's overall flood control can be switched on
+(``limit_rate``: more than 30 messages in a second get 429 with retry_after),
+and every call is kept with its outcome (``attempts``).
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ _JSON_PARAMETERS = {
 }
 
 
+# Methods that put a new message in a chat: what Telegram's flood control counts.
+_SENDING_METHODS = frozenset({"sendMessage", "copyMessage"})
 # Methods that act on one chat: a person who blocked the bot makes them fail with 403.
 _CHAT_METHODS = {"sendMessage", "editMessageText", "editMessageReplyMarkup", "copyMessage"}
 BLOCKED = "Forbidden: bot was blocked by the user"
@@ -202,6 +206,12 @@ class FakeBotApi:
         self.attempts: list[Attempt] = []
         # Every message people wrote, by (chat, message id).
         self.written: dict[tuple[int, int], dict[str, Any]] = {}
+        # Telegram's overall flood control (``limit_rate``): messages accepted in the last
+        # second, the 429s it answered, and when each accepted message arrived.
+        self._rate_limit: int | None = None
+        self._recent_sends: deque[float] = deque()
+        self.rate_limited = 0
+        self.send_times: list[float] = []
 
     # -- server lifecycle -----------------------------------------------------------------
 
@@ -261,6 +271,8 @@ class FakeBotApi:
         """Run a method, unless a planned fault or a block makes it fail."""
         if chat is not None and chat in self.blocked and method in _CHAT_METHODS:
             raise ApiError(403, BLOCKED)
+        if method in _SENDING_METHODS:
+            self._admit_send()
         fault = self._next_fault(method, chat)
         if fault is None:
             return await handler(params)
@@ -269,6 +281,18 @@ class FakeBotApi:
         if fault.delay:
             await asyncio.sleep(fault.delay)
         raise ApiError(fault.status, fault.description, fault.retry_after)
+
+    def _admit_send(self) -> None:
+        """Answer 429 with retry_after once more than the limit was sent in the last second."""
+        now = time.monotonic()
+        if self._rate_limit is not None:
+            while self._recent_sends and self._recent_sends[0] <= now - 1.0:
+                self._recent_sends.popleft()
+            if len(self._recent_sends) >= self._rate_limit:
+                self.rate_limited += 1
+                raise ApiError(429, "Too Many Requests: retry after 1", 1)
+            self._recent_sends.append(now)
+        self.send_times.append(now)
 
     def _next_fault(self, method: str, chat: int | None) -> Fault | None:
         for key in ((method, chat), (method, None)):
@@ -639,6 +663,10 @@ class FakeBotApi:
     def planned_faults(self, method: str, chat_id: int | None = None) -> int:
         """How many planned failures have not happened yet."""
         return len(self._faults.get((method, chat_id), ()))
+
+    def limit_rate(self, per_second: int = 30) -> None:
+        """Enforce Telegram's overall limit: more messages in one second get 429, retry_after 1."""
+        self._rate_limit = per_second
 
     def block(self, chat_id: int) -> None:
         """The person blocks the bot: sending or editing in their chat gets 403."""

@@ -135,6 +135,38 @@ CONFIG_BREAKAGES = [
         "threshold: 3.5",
         "less than 1",
     ),
+    Breakage(
+        "a question id used in two rounds",
+        "      - id: what-changed\n",
+        "      - id: holds-back\n",
+        "rounds.0.questions.1.id",
+        "      - id: holds-back",
+        "duplicate question id 'holds-back'",
+    ),
+    Breakage(
+        "a round that closes before it opens",
+        "    closes: 2027-06-30\n",
+        "    closes: 2026-11-30\n",
+        "rounds.0.closes",
+        "closes: 2026-11-30",
+        "closes before it opens",
+    ),
+    Breakage(
+        "a round id holding the deep-link separator",
+        "  - id: opvolging\n",
+        "  - id: op__volging\n",
+        "rounds.0.id",
+        "- id: op__volging",
+        "may not contain '__'",
+    ),
+    Breakage(
+        "quiet hours written without quotes",
+        '{start: "21:00", end: "08:00"}',
+        '{start: 21:00, end: "08:00"}',
+        "send.quiet_hours.start",
+        "quiet_hours: {start: 21:00",
+        "valid string",
+    ),
 ]
 
 

@@ -38,6 +38,9 @@ SIGNED_BEFORE = [
     ("e|12|U0XI7tHD", ButtonKind.CLOSE_CASE, ("12",)),
     # Added with offers (offers.yml); pinned from its first release on.
     ("n|uitpas|98A26u04", ButtonKind.OFFER, ("uitpas",)),
+    # Added with follow-up rounds; pinned from their first release on.
+    ("j|opvolging|3X4syX0k", ButtonKind.JOIN_ROUND, ("opvolging",)),
+    ("m|a-0UFRak", ButtonKind.NO_MORE_MESSAGES, ()),
 ]
 
 
@@ -85,6 +88,8 @@ def test_the_arguments_of_each_kind_are_those_chats_hold() -> None:
         "w": 1,
         "e": 1,
         "n": 1,
+        "j": 1,
+        "m": 0,
     }
 
 
