@@ -9,12 +9,13 @@ import structlog
 
 from bot.engine import SurveyEngine
 from bot.engine.staff import StaffDesk
-from bot.settings import Settings, model_dir, offers_path
+from bot.settings import Settings, feedback_path, model_dir, offers_path
 from nlu.risk import RiskKind
 from nlu.service import Analyser, distress_detector, theme_service
 from privacy.identity import CallbackCodec, Pseudonymizer, load_or_create_secret
 from storage import Database
 from survey.config import ConfigError, Survey, load_survey
+from survey.feedback import load_feedback
 from survey.helplines import ANY_RISK
 from survey.offers import Catalogue, load_catalogue
 
@@ -107,6 +108,8 @@ def build_runtime(
     survey = survey or load_survey(settings.jeugdstem_config)
     check_helplines(survey, settings.jeugdstem_config)
     catalogue = load_offers(survey, settings, examples=offer_examples)
+    # Held feedback goes out when a round ends, as the file says then; a broken file stops here.
+    feedback = load_feedback(feedback_path(settings), survey)
     configured = settings.jeugdstem_secret.get_secret_value() if settings.jeugdstem_secret else None
     secret = load_or_create_secret(configured, settings.database_url)
     database = database or Database(settings.database_url)
@@ -118,6 +121,7 @@ def build_runtime(
         analyser,
         staff_chat=settings.jeugdstem_staff_chat_id is not None,
         catalogue=catalogue,
+        feedback=feedback,
     )
     desk = StaffDesk(survey, database, engine.buttons, engine.handover, engine.clock)
     return Runtime(settings, survey, database, engine, Pseudonymizer(secret), analyser, desk)

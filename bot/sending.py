@@ -1,4 +1,7 @@
-"""Messages the network sends first: who gets a follow-up round, and the outbox drained.
+"""Messages the network sends first: who gets them, and the outbox drained.
+
+Two campaigns use it: a follow-up round's invitation (`jeugdstem send ROUND`) and
+"jullie zeiden, wij deden" on a theme (`jeugdstem feedback send THEME`).
 
 Any channel: the sender hands each message to a ``Deliver`` function (Telegram's
 is in bot/telegram/sender.py) and stores what became of it.
@@ -32,16 +35,20 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 import structlog
 
 from bot.engine.events import Reply
+from bot.engine.feedback import FeedbackMessages, FeedbackSubject
 from bot.engine.rounds import Rounds
 from storage import ChatLink, Database, Participant, outbox
 from storage import repository as repo
+from storage.database import Session
 from storage.models import OutboxKind, OutboxStatus
 from storage.outbox import Audience
 from survey.config import Round, Survey
+from survey.feedback import ThemeFeedback
 
 log = structlog.get_logger("jeugdstem.sending")
 
@@ -98,13 +105,96 @@ class Plan:
         return Counter(person.language for person in self.recipients)
 
 
-def exclusion(person: Audience, round_: Round) -> Exclusion | None:
-    """Why this participant does not get an invitation to the round, or None."""
+class Campaign(Protocol):
+    """One message to many: what it is about, who it is for, and how it reads."""
+
+    @property
+    def kind(self) -> OutboxKind:
+        """What the outbox rows are about."""
+        ...
+
+    @property
+    def subject(self) -> str:
+        """Which round, or which theme at which status."""
+        ...
+
+    def targets(self, person: Audience) -> bool:
+        """Whether the message is meant for this participant at all."""
+        ...
+
+    def answered(self, person: Audience) -> bool:
+        """Whether they already did what the message asks (took the round)."""
+        ...
+
+    def message(self, language: str) -> Reply:
+        """The message in a language."""
+        ...
+
+    def still_wanted(self, session: Session, participant_id: int, moment: datetime) -> bool:
+        """Checked as each message goes: whether it still applies to this participant."""
+        ...
+
+
+@dataclass(frozen=True)
+class RoundCampaign:
+    """The invitation to a follow-up round."""
+
+    round: Round
+    rounds: Rounds
+    kind: OutboxKind = OutboxKind.ROUND
+
+    @property
+    def subject(self) -> str:
+        return self.round.id
+
+    def targets(self, person: Audience) -> bool:
+        return self.round.for_source(person.source)
+
+    def answered(self, person: Audience) -> bool:
+        return self.round.id in person.rounds
+
+    def message(self, language: str) -> Reply:
+        return self.rounds.invitation(self.round, language)
+
+    def still_wanted(self, session: Session, participant_id: int, moment: datetime) -> bool:
+        return self.rounds.open_round(self.round.id, moment) is not None and not repo.took_round(
+            session, participant_id, self.round.id
+        )
+
+
+@dataclass(frozen=True)
+class FeedbackCampaign:
+    """The network's feedback on one theme, to those who raised it."""
+
+    theme: str
+    feedback: ThemeFeedback
+    messages: FeedbackMessages
+    kind: OutboxKind = OutboxKind.FEEDBACK
+
+    @property
+    def subject(self) -> str:
+        return str(FeedbackSubject(self.theme, self.feedback.status))
+
+    def targets(self, person: Audience) -> bool:
+        return self.theme in person.themes
+
+    def answered(self, person: Audience) -> bool:
+        return False
+
+    def message(self, language: str) -> Reply:
+        return self.messages.message(self.theme, self.feedback, language)
+
+    def still_wanted(self, session: Session, participant_id: int, moment: datetime) -> bool:
+        return True
+
+
+def exclusion(person: Audience, campaign: Campaign) -> Exclusion | None:
+    """Why this participant does not get the message, or None."""
     if not person.opted_in:
         return Exclusion.OPTED_OUT
     if person.unreachable or person.chat_id is None:
         return Exclusion.UNREACHABLE
-    if round_.id in person.rounds:
+    if campaign.answered(person):
         return Exclusion.ALREADY_ANSWERED
     if person.open_case:
         return Exclusion.OPEN_CASE
@@ -113,14 +203,14 @@ def exclusion(person: Audience, round_: Round) -> Exclusion | None:
     return None
 
 
-def plan_round(people: Sequence[Audience], round_: Round, filters: Filters) -> Plan:
+def plan_send(people: Sequence[Audience], campaign: Campaign, filters: Filters) -> Plan:
     """Split the participants into recipients, excluded (with the reason) and not targeted."""
     plan = Plan()
     for person in people:
-        if not filters.matches(person) or not round_.for_source(person.source):
+        if not filters.matches(person) or not campaign.targets(person):
             plan.not_targeted += 1
             continue
-        reason = exclusion(person, round_)
+        reason = exclusion(person, campaign)
         if reason is None:
             plan.recipients.append(person)
         else:
@@ -203,14 +293,14 @@ class Pacer:
         self._next -= self.interval
 
 
-class RoundSender:
-    """Drains the outbox of one round's invitations, at ``send.rate``, resumable after a kill."""
+class OutboxSender:
+    """Drains the outbox of one campaign, at ``send.rate``, resumable after a kill."""
 
     def __init__(
         self,
         survey: Survey,
         database: Database,
-        rounds: Rounds,
+        campaign: Campaign,
         deliver: Deliver,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_progress: Callable[[], None] = lambda: None,
@@ -218,7 +308,7 @@ class RoundSender:
     ) -> None:
         self.survey = survey
         self.database = database
-        self.rounds = rounds
+        self.campaign = campaign
         self.deliver = deliver
         self.clock = clock
         # Called once per message that reached a final status in this run.
@@ -235,44 +325,46 @@ class RoundSender:
         self.stopped = True
         self._wake.set()
 
-    def enqueue(self, round_: Round, plan: Plan, spread: timedelta) -> int:
+    def enqueue(self, plan: Plan, spread: timedelta) -> int:
         """Queue the plan's recipients (never twice); how many were new."""
         due = due_times(len(plan.recipients), self.clock(), spread)
         people = zip(plan.recipients, due, strict=True)
         pairs = [(person.participant_id, at) for person, at in people]
         with self.database.transaction() as session:
-            return outbox.enqueue(session, OutboxKind.ROUND, round_.id, pairs)
+            return outbox.enqueue(session, self.campaign.kind, self.campaign.subject, pairs)
 
-    async def run(self, round_: Round) -> Tally:
-        """Send every due invitation of the round, waiting for held ones; returns the tally."""
+    async def run(self) -> Tally:
+        """Send every due message of the campaign, waiting for held ones; returns the tally."""
         tally = Tally()
+        kind, subject = self.campaign.kind, self.campaign.subject
         with self.database.transaction() as session:
-            tally.recovered_uncertain = outbox.recover_interrupted(
-                session, OutboxKind.ROUND, round_.id
-            )
+            tally.recovered_uncertain = outbox.recover_interrupted(session, kind, subject)
         if tally.recovered_uncertain:
-            log.warning("outbox_uncertain", round=round_.id, count=tally.recovered_uncertain)
+            log.warning(
+                "outbox_uncertain",
+                kind=kind.value,
+                subject=subject,
+                count=tally.recovered_uncertain,
+            )
         while not self.stopped:
             # Paced before the claim, so a message is in flight (and "uncertain" if the
             # sender dies) only while the channel has it, not while it waits its turn.
             await self.pacer.wait()
-            claim = self._claim(round_, tally)
+            claim = self._claim(tally)
             if not isinstance(claim, _Claim):
                 self.pacer.refund()
-                if claim is None and not await self._wait_for_held(round_):
+                if claim is None and not await self._wait_for_held():
                     return tally
                 continue  # settled without sending (cancelled, waiting or held)
-            outcome = await self.deliver(
-                claim.chat_id, self.rounds.invitation(round_, claim.language)
-            )
+            outcome = await self.deliver(claim.chat_id, self.campaign.message(claim.language))
             self._settle(claim, outcome, tally)
         return tally
 
-    def _claim(self, round_: Round, tally: Tally) -> _Claim | bool | None:
+    def _claim(self, tally: Tally) -> _Claim | bool | None:
         """The next due message marked as in flight; True if one was settled otherwise; None."""
         now = self.clock()
         with self.database.transaction() as session:
-            message = outbox.next_due(session, OutboxKind.ROUND, round_.id, now)
+            message = outbox.next_due(session, self.campaign.kind, self.campaign.subject, now)
             if message is None:
                 return None
             participant = session.get(Participant, message.participant_id)
@@ -280,9 +372,8 @@ class RoundSender:
             assert participant is not None  # the outbox row goes with the participant
             if (
                 not participant.notify_opt_in
-                or repo.took_round(session, participant.id, round_.id)
                 or repo.has_open_case(session, participant.id)
-                or self.rounds.open_round(round_.id, now) is None
+                or not self.campaign.still_wanted(session, participant.id, now)
             ):
                 outbox.mark(session, message.id, OutboxStatus.CANCELLED)
                 tally.cancelled += 1
@@ -335,11 +426,12 @@ class RoundSender:
                 return
         self.on_progress()
 
-    async def _wait_for_held(self, round_: Round) -> bool:
+    async def _wait_for_held(self) -> bool:
         """Sleep until the next held message is due; False when nothing is left to send."""
+        kind, subject = self.campaign.kind, self.campaign.subject
         with self.database.transaction() as session:
-            earliest = outbox.earliest_pending(session, OutboxKind.ROUND, round_.id)
-            held = outbox.counts(session, OutboxKind.ROUND, round_.id).get(OutboxStatus.PENDING, 0)
+            earliest = outbox.earliest_pending(session, kind, subject)
+            held = outbox.counts(session, kind, subject).get(OutboxStatus.PENDING, 0)
         if earliest is None:
             return False
         if earliest.tzinfo is None:

@@ -52,6 +52,11 @@ def offers_path(settings: Settings) -> Path:
     return config_dir(settings) / "offers.yml"
 
 
+def feedback_path(settings: Settings) -> Path:
+    """Staff's "jullie zeiden, wij deden" per theme: feedback.yml beside config.yml."""
+    return config_dir(settings) / "feedback.yml"
+
+
 def model_dir(settings: Settings, configured: Path) -> Path:
     """Where trained models go: beside config.yml, or a user cache for the packaged one.
 

@@ -12,6 +12,7 @@ from bot.settings import Settings
 from cli.cases import cases
 from cli.demo import demo
 from cli.export import export, labels_app
+from cli.feedback import feedback_app
 from cli.links import links
 from cli.nlu import nlu_app
 from cli.privacy import privacy_app
@@ -33,6 +34,7 @@ app = typer.Typer(
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(labels_app, name="labels")
+app.add_typer(feedback_app, name="feedback")
 app.command()(export)
 app.command()(demo)
 app.command()(report)

@@ -16,8 +16,9 @@ from survey.clock import local
 from survey.config import Round, Survey
 
 if TYPE_CHECKING:
-    from bot.engine.rounds import Rounds
-    from bot.sending import Plan, Tally
+    from bot.engine.buttons import ButtonCodec
+    from bot.sending import Campaign, Filters, Plan, Tally
+    from bot.settings import Settings
     from storage import Database
 
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
@@ -68,14 +69,10 @@ def _check_filters(survey: Survey, sources: list[str], bands: list[str], themes:
             )
 
 
-def _describe(survey: Survey, round_: Round, plan: Plan, rounds: Rounds, spread: timedelta) -> None:
-    """The dry run's report: counts, reasons, timing and a preview in each language."""
+def describe_plan(survey: Survey, plan: Plan, campaign: Campaign, spread: timedelta) -> None:
+    """The dry run's report after the heading: counts, reasons, timing, a preview per language."""
     from bot.sending import Exclusion
 
-    title = round_.title[survey.default_language]
-    opens = round_.opens.isoformat() if round_.opens else "now"
-    closes = round_.closes.isoformat() if round_.closes else "no end"
-    typer.echo(f"Round {round_.id}: {title} (open {opens} to {closes})")
     typer.echo(f"Will receive it: {len(plan.recipients)}")
     if plan.mid_survey:
         typer.echo(f"  of whom {plan.mid_survey} mid-survey: they get it when they finish")
@@ -83,7 +80,7 @@ def _describe(survey: Survey, round_: Round, plan: Plan, rounds: Rounds, spread:
     for reason in Exclusion:
         typer.echo(f"  {reason.value:<24} {plan.excluded[reason]:>6}")
     if plan.not_targeted:
-        typer.echo(f"Outside the filters or the round's sources: {plan.not_targeted}")
+        typer.echo(f"Not meant for them (filters, sources or themes): {plan.not_targeted}")
     if plan.recipients:
         languages = ", ".join(f"{lang} {n}" for lang, n in sorted(plan.languages().items()))
         typer.echo(f"Languages: {languages}")
@@ -99,7 +96,7 @@ def _describe(survey: Survey, round_: Round, plan: Plan, rounds: Rounds, spread:
             f"{survey.send.adult_age}: held until {quiet.end}, never dropped"
         )
     for language in survey.languages:
-        reply = rounds.invitation(round_, language)
+        reply = campaign.message(language)
         buttons = "  ".join(f"[{button.label}]" for row in reply.buttons for button in row)
         typer.echo(f"\nPreview ({language}):")
         for line in reply.text.splitlines():
@@ -107,7 +104,7 @@ def _describe(survey: Survey, round_: Round, plan: Plan, rounds: Rounds, spread:
         typer.echo(f"  | {buttons}")
 
 
-def _summary(tally: Tally, counts: dict[str, int]) -> None:
+def summary(tally: Tally, counts: dict[str, int]) -> None:
     typer.echo(
         f"Sent {tally.sent}; mid-survey, sent when they finish {tally.waiting}; "
         f"unreachable {tally.unreachable}; no longer for them {tally.cancelled}."
@@ -119,7 +116,7 @@ def _summary(tally: Tally, counts: dict[str, int]) -> None:
             "(maybe delivered, so not sent again)."
         )
     totals = ", ".join(f"{status} {count}" for status, count in sorted(counts.items()))
-    typer.echo(f"This round's outbox: {totals}")
+    typer.echo(f"In the outbox for this message: {totals}")
 
 
 def send(
@@ -147,12 +144,8 @@ def send(
     ] = None,
 ) -> None:
     """Send a follow-up round to opted-in participants; without --yes only say what would go."""
-    from bot.engine.buttons import ButtonCodec
     from bot.engine.rounds import Rounds
-    from bot.sending import Filters, plan_round
-    from privacy.identity import CallbackCodec, load_or_create_secret
-    from storage import outbox
-    from storage.models import OutboxKind
+    from bot.sending import Filters, RoundCampaign
 
     settings = load_settings()
     configure_logging(settings.jeugdstem_log_level)
@@ -161,10 +154,7 @@ def send(
     filters = Filters(tuple(source or ()), tuple(age_band or ()), tuple(theme or ()))
     _check_filters(survey, list(filters.sources), list(filters.age_bands), list(filters.themes))
     duration = parse_spread(spread)
-    token = settings.telegram_bot_token
-    if yes and (token is None or not token.get_secret_value()):
-        typer.echo("TELEGRAM_BOT_TOKEN is not set: the bot's token is needed to send.", err=True)
-        raise typer.Exit(2)
+    require_token(settings, yes)
     today = local(datetime.now(UTC)).date()
     if not round_.open_on(today):
         when = f"opens {round_.opens}" if round_.opens and today < round_.opens else "has closed"
@@ -172,22 +162,61 @@ def send(
             f"Round {round_.id} {when} ({today} in Kortrijk): nothing can be sent.", err=True
         )
         raise typer.Exit(2)
+    campaign = RoundCampaign(round_, Rounds(survey, signing(settings)))
+    title = round_.title[survey.default_language]
+    opens = round_.opens.isoformat() if round_.opens else "now"
+    closes = round_.closes.isoformat() if round_.closes else "no end"
+    heading = f"Round {round_.id}: {title} (open {opens} to {closes})"
+    run_campaign(settings, survey, campaign, filters, duration, heading, yes=yes)
+
+
+def require_token(settings: Settings, yes: bool) -> None:
+    """Sending for real needs the bot's token; a dry run does not."""
+    token = settings.telegram_bot_token
+    if yes and (token is None or not token.get_secret_value()):
+        typer.echo("TELEGRAM_BOT_TOKEN is not set: the bot's token is needed to send.", err=True)
+        raise typer.Exit(2)
+
+
+def signing(settings: Settings) -> ButtonCodec:
+    """The button signer the bot uses, so the bot accepts the buttons of what is sent."""
+    from bot.engine.buttons import ButtonCodec
+    from privacy.identity import CallbackCodec, load_or_create_secret
 
     configured = settings.jeugdstem_secret.get_secret_value() if settings.jeugdstem_secret else None
-    secret = load_or_create_secret(configured, settings.database_url)
-    rounds = Rounds(survey, ButtonCodec(CallbackCodec(secret)))
+    return ButtonCodec(CallbackCodec(load_or_create_secret(configured, settings.database_url)))
+
+
+def run_campaign(
+    settings: Settings,
+    survey: Survey,
+    campaign: Campaign,
+    filters: Filters,
+    spread: timedelta,
+    heading: str,
+    *,
+    yes: bool,
+) -> None:
+    """Plan and describe a send; with ``yes`` queue it and drain the outbox."""
+    from bot.sending import plan_send
+    from storage import outbox
+
     database = open_database(settings)
     try:
         with database.snapshot() as session:
-            people = outbox.audience(session, OutboxKind.ROUND, round_.id)
-        plan = plan_round(people, round_, filters)
-        _describe(survey, round_, plan, rounds, duration)
+            people = outbox.audience(
+                session, campaign.kind, campaign.subject, confident=survey.nlu.confident
+            )
+        plan = plan_send(people, campaign, filters)
+        typer.echo(heading)
+        describe_plan(survey, plan, campaign, spread)
         if not yes:
             typer.echo("\nDry run: nothing was sent. Add --yes to send.")
             return
+        token = settings.telegram_bot_token
         assert token is not None
         api = (settings.telegram_api_url, token.get_secret_value())
-        asyncio.run(_send(survey, database, rounds, round_, plan, duration, api))
+        asyncio.run(_send(survey, database, campaign, plan, spread, api))
     finally:
         database.dispose()
 
@@ -195,52 +224,49 @@ def send(
 async def _send(
     survey: Survey,
     database: Database,
-    rounds: Rounds,
-    round_: Round,
+    campaign: Campaign,
     plan: Plan,
     spread: timedelta,
     api: tuple[str, str],
 ) -> None:
-    """Queue the plan, then drain the round's outbox with a progress bar until nothing is left."""
-    from bot.sending import RoundSender
+    """Queue the plan, then drain the outbox with a progress bar until nothing is left."""
+    from bot.sending import OutboxSender
     from bot.telegram.sender import TelegramDelivery
     from storage import outbox
-    from storage.models import OutboxKind, OutboxStatus
+    from storage.models import OutboxStatus
 
+    name = f"{campaign.kind.value} {campaign.subject}"
     async with TelegramDelivery(*api) as deliver:
         with progress_bar() as progress:
-            task = progress.add_task(f"round {round_.id}", total=None)
+            task = progress.add_task(name, total=None)
 
             def held(until: datetime, count: int) -> None:
                 progress.update(
                     task,
-                    description=f"round {round_.id}: {count} held until "
+                    description=f"{name}: {count} held until "
                     f"{local(until):%Y-%m-%d %H:%M} (quiet hours or spread)",
                 )
 
-            sender = RoundSender(
+            sender = OutboxSender(
                 survey,
                 database,
-                rounds,
+                campaign,
                 deliver,
                 on_progress=lambda: progress.advance(task),
                 on_hold=held,
             )
-            new = sender.enqueue(round_, plan, spread)
+            new = sender.enqueue(plan, spread)
             with database.transaction() as session:
-                open_rows = sum(
-                    count
-                    for status, count in outbox.counts(session, OutboxKind.ROUND, round_.id).items()
-                    if status in (OutboxStatus.PENDING, OutboxStatus.SENDING)
-                )
+                counts = outbox.counts(session, campaign.kind, campaign.subject)
+            open_rows = counts.get(OutboxStatus.PENDING, 0) + counts.get(OutboxStatus.SENDING, 0)
             progress.update(task, total=open_rows)
             typer.echo(f"\nQueued {new} new; {open_rows} to send now or when due.")
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, sender.stop)
-            tally = await sender.run(round_)
+            tally = await sender.run()
     with database.transaction() as session:
-        counts = {str(k): v for k, v in outbox.counts(session, OutboxKind.ROUND, round_.id).items()}
-    _summary(tally, counts)
+        counts = outbox.counts(session, campaign.kind, campaign.subject)
+    summary(tally, {str(status): count for status, count in counts.items()})
     if sender.stopped:
         typer.echo("Stopped before the end: run the same command again to go on.")

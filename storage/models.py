@@ -107,7 +107,8 @@ class Conversation(Base):
     participation_id: Mapped[int] = mapped_column(
         ForeignKey("participations.id", ondelete="CASCADE")
     )
-    # "q:<question id>", "check:<question id>", "pick:<question id>", "opt_in" or "done".
+    # "q:<question id>", "check:<question id>", "pick:<question id>", "opt_in", "done",
+    # or "more:<theme id>" (their words on the feedback about a theme).
     step: Mapped[str] = mapped_column(String(40))
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     # Options (or themes, when picking) ticked so far.
@@ -293,6 +294,7 @@ class OutboxKind(StrEnum):
     """What a message the network sends first is about."""
 
     ROUND = "round"  # an invitation to a follow-up round (`jeugdstem send ROUND`)
+    FEEDBACK = "feedback"  # "jullie zeiden, wij deden" on a theme (`jeugdstem feedback send`)
 
 
 class OutboxStatus(StrEnum):
@@ -324,7 +326,8 @@ class OutboxMessage(Base):
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(16))  # OutboxKind
-    subject: Mapped[str] = mapped_column(String(32))  # the round id
+    # The round id, or for feedback "<theme>:<status>" (a new status is a new message).
+    subject: Mapped[str] = mapped_column(String(48))
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
     # Not before this moment (spread, quiet hours); held rows move it forward.
     due_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -336,3 +339,31 @@ class OutboxMessage(Base):
         UniqueConstraint("participant_id", "kind", "subject"),
         Index("ix_outbox_status_due_at", "status", "due_at"),
     )
+
+
+class Reaction(StrEnum):
+    """How a young person answered "jullie zeiden, wij deden"."""
+
+    HELPS = "helps"  # 👍 Dit helpt
+    DOES_NOT_HELP = "not"  # 👎 Dit helpt niet
+    SAY_MORE = "more"  # Ik wil er meer over zeggen (their words become an answer)
+
+
+class FeedbackReaction(Base):
+    """A young person's reaction to the network's feedback on one theme, at one status.
+
+    One row per participant, theme and status: a later tap replaces the reaction.
+    """
+
+    __tablename__ = "feedback_reactions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    theme: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16))  # FeedbackStatus.key
+    reaction: Mapped[str] = mapped_column(String(8))  # Reaction
+    reacted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("participant_id", "theme", "status"),)

@@ -48,7 +48,7 @@ class Audience:
     source: str | None = None
     age_band: str | None = None
     area: str | None = None
-    # Barrier themes they raised: staff's label, else confirmed, else predicted.
+    # Barrier themes they raised: staff's label, else confirmed, else confidently predicted.
     themes: set[str] = field(default_factory=set)
     # Somewhere in a round (not at its end), paused or not.
     mid_survey: bool = False
@@ -57,8 +57,14 @@ class Audience:
     queued: OutboxStatus | None = None
 
 
-def audience(session: Session, kind: OutboxKind, subject: str) -> list[Audience]:
-    """Every participant, with the facts a send decides on; few queries, whatever the size."""
+def audience(
+    session: Session, kind: OutboxKind, subject: str, *, confident: float = 0.6
+) -> list[Audience]:
+    """Every participant, with the facts a send decides on; few queries, whatever the size.
+
+    ``confident``: the score from which an unconfirmed prediction counts as a theme they
+    raised (config.yml's ``nlu.confident``).
+    """
     people: dict[int, Audience] = {}
     rows = session.execute(
         select(
@@ -100,6 +106,7 @@ def audience(session: Session, kind: OutboxKind, subject: str) -> list[Audience]
             Answer.staff_themes,
             Answer.confirmed_themes,
             Answer.themes,
+            Answer.theme_scores,
         )
         .join(Participation, Answer.participation_id == Participation.id)
         .where(
@@ -108,12 +115,20 @@ def audience(session: Session, kind: OutboxKind, subject: str) -> list[Audience]
             | (Answer.themes.is_not(None))
         )
     )
-    for pid, staff, confirmed, predicted in answers:
+    for pid, staff, confirmed, predicted, scores in answers:
         person = people.get(pid)
-        if person is not None:
-            # Staff's label wins, then what the young person confirmed, then the prediction.
-            chosen = next((t for t in (staff, confirmed, predicted) if t is not None), None)
-            person.themes.update(chosen or ())
+        if person is None:
+            continue
+        # Staff's label wins, then what the young person confirmed, then a prediction
+        # the classifier was confident of.
+        if staff is not None or confirmed is not None:
+            person.themes.update(staff if staff is not None else confirmed)
+        else:
+            person.themes.update(
+                theme
+                for theme in predicted or ()
+                if float((scores or {}).get(theme, 0.0)) >= confident
+            )
 
     steps = session.execute(select(Conversation.participant_id, Conversation.step))
     for pid, step in steps:

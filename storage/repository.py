@@ -15,6 +15,7 @@ from storage.models import (
     Case,
     ChatLink,
     Conversation,
+    FeedbackReaction,
     OfferShown,
     OutboxMessage,
     Participant,
@@ -511,6 +512,20 @@ def participant_data(session: Session, participant_id: int) -> dict[str, Any]:
                 select(OfferShown)
                 .where(OfferShown.participant_id == participant_id)
                 .order_by(OfferShown.id)
+            ).scalars()
+        ],
+        # How they reacted to the network's feedback on a theme.
+        "feedback_reactions": [
+            {
+                "theme": row.theme,
+                "status": row.status,
+                "reaction": row.reaction,
+                "at": when(row.reacted_at),
+            }
+            for row in session.execute(
+                select(FeedbackReaction)
+                .where(FeedbackReaction.participant_id == participant_id)
+                .order_by(FeedbackReaction.id)
             ).scalars()
         ],
         # Messages the network sent them first (follow-up rounds), and where each stands.

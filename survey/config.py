@@ -473,6 +473,19 @@ MESSAGE_KEYS = (
     "round_already_done",
     "round_busy",
     "command_geenberichten",
+    "feedback_you_said",
+    "feedback_status_heard",
+    "feedback_status_on_the_agenda",
+    "feedback_status_decided",
+    "feedback_status_done",
+    "feedback_status_not_possible",
+    "feedback_partner",
+    "button_feedback_helps",
+    "button_feedback_not",
+    "button_feedback_more",
+    "feedback_noted",
+    "feedback_say_more",
+    "feedback_said_more",
 )
 
 

@@ -28,6 +28,7 @@ Where to look:
 - ``offers``: the network's offers (offers.yml) that answer a barrier just confirmed.
 - ``rounds``: a follow-up round's invitation (Doe mee, Geen berichten meer), and
   whether a round is open; sending it is bot/sending.py's job.
+- ``feedback``: "jullie zeiden, wij deden" on a theme, and its three reactions.
 
 The conversation (states are step kinds; a state's name is its stored form; AgeCheck
 and CheckIn are a message with buttons on the same step, Paused a flag on it):
@@ -58,6 +59,8 @@ stateDiagram-v2
     opt_in --> done: Ja / Nee
     done --> Welcome: /start
     done --> q: Doe mee, or a link naming a round (its first question not yet known)
+    done --> more: Ik wil er meer over zeggen (under feedback, feedback.py)
+    more --> done: their own words, stored as an answer to fb-<theme>
 ```
 
 Paused is a flag beside the step, not a step; from any step, /delete erases

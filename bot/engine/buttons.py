@@ -36,6 +36,7 @@ class ButtonKind(StrEnum):
     OFFER = "n"  # "Interessant" under an offer from offers.yml
     JOIN_ROUND = "j"  # "Doe mee" under a follow-up round's invitation
     NO_MORE_MESSAGES = "m"  # "Geen berichten meer" under every message sent first
+    FEEDBACK = "b"  # Dit helpt / Dit helpt niet / Ik wil er meer over zeggen, under feedback
 
 
 # The arguments each kind's data carries, in order.
@@ -60,6 +61,7 @@ ARGUMENTS: dict[ButtonKind, tuple[str, ...]] = {
     ButtonKind.OFFER: ("offer",),
     ButtonKind.JOIN_ROUND: ("round",),
     ButtonKind.NO_MORE_MESSAGES: (),
+    ButtonKind.FEEDBACK: ("theme", "feedback status", "reaction"),
 }
 
 # The source argument of a button made without a deep-link code.

@@ -2,7 +2,8 @@
 
 A step is stored in ``conversations.step`` as text: ``q:<question id>`` (asking
 a question), ``check:<question id>`` (Klopt dat?), ``pick:<question id>`` (tick
-the themes that fit), ``opt_in`` and ``done``. :class:`Step` reads and writes
+the themes that fit), ``opt_in``, ``done`` and ``more:<theme id>`` (their own
+words on the network's feedback about a theme). :class:`Step` reads and writes
 exactly those strings, so stored conversations carry on across versions.
 """
 
@@ -22,6 +23,8 @@ class StepKind(StrEnum):
     PICK = "pick"
     OPT_IN = "opt_in"
     DONE = "done"
+    # "Ik wil er meer over zeggen" under feedback: the next text is about that theme.
+    SAY_MORE = "more"
 
 
 _ABOUT_A_QUESTION = frozenset({StepKind.QUESTION, StepKind.CHECK, StepKind.PICK})
@@ -29,14 +32,20 @@ _ABOUT_A_QUESTION = frozenset({StepKind.QUESTION, StepKind.CHECK, StepKind.PICK}
 
 @dataclass(frozen=True)
 class Step:
-    """One step: its kind and, for a question or its themes, the question's id."""
+    """One step: its kind and, for a question or its themes, the question's id.
+
+    A SAY_MORE step names the barrier theme instead.
+    """
 
     kind: StepKind
     question_id: str | None = None
+    theme: str | None = None
 
     def __post_init__(self) -> None:
         if (self.question_id is not None) != (self.kind in _ABOUT_A_QUESTION):
             raise ValueError(f"only q, check and pick steps name a question, not {self.kind}")
+        if (self.theme is not None) != (self.kind is StepKind.SAY_MORE):
+            raise ValueError(f"only a more step names a theme, not {self.kind}")
 
     @classmethod
     def parse(cls, stored: str) -> Step | None:
@@ -44,15 +53,18 @@ class Step:
         kind, separator, question_id = stored.partition(":")
         if not separator:
             return cls(StepKind(stored)) if stored in (StepKind.OPT_IN, StepKind.DONE) else None
+        if kind == StepKind.SAY_MORE:
+            return cls(StepKind.SAY_MORE, theme=question_id)
         if kind not in _ABOUT_A_QUESTION:
             return None
         return cls(StepKind(kind), question_id)
 
     def __str__(self) -> str:
         """The stored form."""
-        if self.question_id is None:
+        named = self.question_id or self.theme
+        if named is None:
             return self.kind.value
-        return f"{self.kind.value}:{self.question_id}"
+        return f"{self.kind.value}:{named}"
 
 
 class Route:

@@ -19,6 +19,7 @@ from bot.engine.events import (
     Start,
     Text,
 )
+from bot.engine.feedback import SAY_MORE_PREFIX, FeedbackMessages, FeedbackSubject, status_of_key
 from bot.engine.handover import TALK_COMMANDS, Handover, asks_for_a_person
 from bot.engine.offers import Offering
 from bot.engine.prompts import Prompts
@@ -41,10 +42,12 @@ from storage import (
     offers,
     outbox,
 )
+from storage import feedback as reactions
 from storage import repository as repo
 from storage.database import Session
-from storage.models import CaseReason, OutboxStatus, utcnow
+from storage.models import CaseReason, OutboxKind, OutboxMessage, OutboxStatus, Reaction, utcnow
 from survey.config import Question, StartCode, Survey
+from survey.feedback import FeedbackFile
 from survey.offers import Catalogue
 from survey.text import fold_words
 
@@ -88,6 +91,7 @@ class SurveyEngine:
         *,
         staff_chat: bool = False,
         catalogue: Catalogue | None = None,
+        feedback: FeedbackFile | None = None,
     ) -> None:
         self.survey = survey
         # Which helplines are open depends on the hour: tests pass a frozen clock.
@@ -105,6 +109,9 @@ class SurveyEngine:
         # The network's offers (offers.yml): none unless a catalogue is given.
         self.offering = Offering(survey, catalogue or Catalogue(), self.buttons)
         self.rounds = Rounds(survey, self.buttons)
+        # "Jullie zeiden, wij deden" (feedback.yml): for messages held until a round's end.
+        self.feedback = feedback or FeedbackFile()
+        self.feedback_messages = FeedbackMessages(survey, self.buttons)
 
     async def handle(self, incoming: Incoming) -> Response:
         """Handle one event in one transaction, retried if another worker raced us."""
@@ -352,6 +359,8 @@ class Turn:
             return self.prompts.themes_pick_prompt(
                 question, offered, self.conversation.pending, self.language
             )
+        if step is not None and step.kind is StepKind.SAY_MORE:
+            return Reply(self.text("feedback_say_more"))
         # The opt-in, and a step this version does not know: the end of the questions.
         return self.prompts.opt_in_prompt(self.language)
 
@@ -482,22 +491,41 @@ class Turn:
             outbox.cancel_for(self.session, self.participant.id)
         return Response([Reply(self.text("no_more_messages"))])
 
-    def waiting_invitations(self) -> list[Reply]:
-        """Invitations held while they were busy with a round, now that it is done."""
+    def waiting_messages(self) -> list[Reply]:
+        """Messages held while they were busy with a round (or saying more), now it is done."""
         assert self.participant is not None
         replies: list[Reply] = []
         for message in outbox.waiting_for(self.session, self.participant.id):
-            round_ = self.engine.rounds.open_round(message.subject, self.engine.clock())
-            if (
-                round_ is None
-                or not self.participant.notify_opt_in
-                or repo.took_round(self.session, self.participant.id, round_.id)
-            ):
-                outbox.mark(self.session, message.id, OutboxStatus.CANCELLED)
-                continue
-            outbox.mark(self.session, message.id, OutboxStatus.SENT)
-            replies.append(self.engine.rounds.invitation(round_, self.language))
+            reply = self.held_message(message) if self.participant.notify_opt_in else None
+            outbox.mark(
+                self.session,
+                message.id,
+                OutboxStatus.SENT if reply is not None else OutboxStatus.CANCELLED,
+            )
+            if reply is not None:
+                replies.append(reply)
         return replies
+
+    def held_message(self, message: OutboxMessage) -> Reply | None:
+        """The held message as it reads now; None when it no longer applies."""
+        assert self.participant is not None
+        if message.kind == OutboxKind.ROUND:
+            round_ = self.engine.rounds.open_round(message.subject, self.engine.clock())
+            if round_ is None or repo.took_round(self.session, self.participant.id, round_.id):
+                return None
+            return self.engine.rounds.invitation(round_, self.language)
+        subject = FeedbackSubject.parse(message.subject)
+        feedback = self.engine.feedback.of(subject.theme) if subject is not None else None
+        if subject is None or feedback is None or feedback.status is not subject.status:
+            return None  # staff changed or removed it since: the new status is a new send
+        return self.engine.feedback_messages.message(subject.theme, feedback, self.language)
+
+    def say_more(self, theme: str, text: str, message_id: int | None) -> Response:
+        """Their own words on the feedback about a theme: stored as an answer, then done."""
+        assert self.conversation is not None
+        self.store_text(f"{SAY_MORE_PREFIX}{theme}", text, message_id)
+        self.conversation.step = str(Step(StepKind.DONE))
+        return Response([Reply(self.text("feedback_said_more")), *self.waiting_messages()])
 
     # -- events ---------------------------------------------------------------------------
 
@@ -569,6 +597,9 @@ class Turn:
             return Response([self.prompts.welcome(self.language, None)])
         if self.conversation.paused:
             return Response([self.where_they_are()])
+        step = self.step
+        if step is not None and step.kind is StepKind.SAY_MORE and step.theme is not None:
+            return self.say_more(step.theme, text, message_id)
         confirming = self.confirming()
         if confirming is not None:
             return self.text_while_confirming(*confirming, text, message_id)
@@ -687,6 +718,7 @@ class Turn:
             ButtonKind.OFFER: self.press_offer,
             ButtonKind.JOIN_ROUND: self.join_round,
             ButtonKind.NO_MORE_MESSAGES: self.stop_messages,
+            ButtonKind.FEEDBACK: self.press_feedback,
         }
         handler = handlers.get(press.kind)
         if handler is None:
@@ -964,7 +996,7 @@ class Turn:
             [
                 Reply(self.text(f"opt_in_{choice}")),
                 *self.offers_for(confirmed),
-                *self.waiting_invitations(),
+                *self.waiting_messages(),
             ],
             origin=Reply(self.text("thanks")),
         )
@@ -992,6 +1024,23 @@ class Turn:
         if offers.record_tap(self.session, self.participant.id, offer_id) is None:
             return self.invalid()
         return Response(notice=self.text("offer_tapped"))
+
+    def press_feedback(self, theme: str, status_key: str, reaction_value: str) -> Response:
+        """A reaction to the network's feedback on a theme; "say more" waits for their words."""
+        if self.participant is None or self.conversation is None:
+            return self.stale()
+        status = status_of_key(status_key)
+        reaction = next((r for r in Reaction if r.value == reaction_value), None)
+        if status is None or reaction is None or self.survey.theme(theme) is None:
+            return self.invalid()
+        reactions.record_reaction(self.session, self.participant.id, theme, status.key, reaction)
+        if reaction is not Reaction.SAY_MORE:
+            return Response(notice=self.text("feedback_noted"))
+        if self.active:
+            # In the middle of questions: their next words belong to those.
+            return Response([Reply(self.text("round_busy")), self.where_they_are()])
+        self.conversation.step = str(Step(StepKind.SAY_MORE, theme=theme))
+        return Response([Reply(self.text("feedback_say_more"))])
 
     def press_delete(self, choice: str) -> Response:
         if choice == "no":

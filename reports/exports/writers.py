@@ -75,7 +75,6 @@ def _yes_no(value: bool) -> str:
 COLUMNS: tuple[Column, ...] = (
     Column("pseudonym", 14, "pseudonym"),
     Column("participation", 13, "participation", Kind.number),
-    Column("round", 12, "round"),
     Column("answer_id", 11, "answer_id", Kind.number),
     Column("answered_at", 17, "answered_at", Kind.moment),
     Column("question_id", 14, "question_id"),
@@ -94,6 +93,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("confirmed_themes", 24, "confirmed_text"),
     Column("staff_themes", 24, "staff_text"),
     Column("distress", 9, "distress", Kind.flag),
+    # Last, so the columns staff already work with keep their place.
+    Column("round", 12, "round"),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
 
@@ -183,7 +184,6 @@ def jsonl_record(row: TranscriptRow) -> dict[str, Any]:
     return {
         "pseudonym": row.pseudonym,
         "participation": row.participation,
-        "round": row.round,
         "answer_id": row.answer_id,
         "answered_at": row.answered_at.isoformat(timespec="seconds"),
         "question_id": row.question_id,
@@ -205,6 +205,7 @@ def jsonl_record(row: TranscriptRow) -> dict[str, Any]:
         else None,
         "staff_themes": list(row.staff_themes) if row.staff_themes is not None else None,
         "distress": row.distress,
+        "round": row.round,
     }
 
 

@@ -18,15 +18,16 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from storage import Database, OutboxMessage, Participant
+from storage import Answer, Database, FeedbackReaction, OutboxMessage, Participant
 from storage import outbox as outbox_rows
 from storage.models import OutboxKind, OutboxStatus
 from survey.clock import LOCAL_TIME
 from survey.config import Survey
-from tests.support.audience import Person, add_people
+from tests.support.audience import Person, add_people, give_themes
 from tests.support.bot_process import BotProcess, bot_environment, frozen_clock
 from tests.support.crowd import crowd_config
 from tests.support.fake_bot_api import FakeBotApi, Fault
+from tests.support.paths import REPO
 from tests.support.secrets import E2E_SECRET
 from tests.support.youngster import PSEUDONYMS, Youngster
 
@@ -61,21 +62,21 @@ def people(database: Database, chat_ids: range | list[int], **options: object) -
     return add_people(database, chat_ids, pseudonym=PSEUDONYMS.telegram, **options)  # type: ignore[arg-type]
 
 
-def sender(
+def command_process(
     api: FakeBotApi, database_url: str, config: Path, log: Path, *args: str, **extra: str
 ) -> BotProcess:
     environment = bot_environment(
         api, database_url, E2E_SECRET, JEUGDSTEM_CONFIG=str(config), COLUMNS="200", **extra
     )
-    return BotProcess(environment, log, "send", *args)
+    return BotProcess(environment, log, *args)
 
 
-async def send(
+async def jeugdstem(
     api: FakeBotApi, database_url: str, config: Path, tmp_path: Path, *args: str, **extra: str
 ) -> str:
-    """Run `jeugdstem send ARGS` to the end; its output."""
+    """Run `jeugdstem ARGS` (send, feedback send) to the end; its output."""
     log = tmp_path / f"send-{next(_runs)}.log"
-    process = sender(api, database_url, config, log, *args, **extra)
+    process = command_process(api, database_url, config, log, *args, **extra)
     await process.start()
     assert process.process is not None
     code = await asyncio.wait_for(process.process.wait(), 120)
@@ -108,12 +109,14 @@ async def test_a_send_killed_midway_and_started_again_reaches_each_person_once(
     limited: FakeBotApi, database_url: str, config: Path, tmp_path: Path, db: Database
 ) -> None:
     everyone = people(db, range(500_000, 500_300))
-    first = sender(limited, database_url, config, tmp_path / "first.log", "opvolging", "--yes")
+    first = command_process(
+        limited, database_url, config, tmp_path / "first.log", "send", "opvolging", "--yes"
+    )
     await first.start()
     await limited.wait_until(lambda: len(limited.send_times) >= 120, 60)
     await first.kill()  # SIGKILL: no chance to store what it was doing
 
-    resumed = await send(limited, database_url, config, tmp_path, "opvolging", "--yes")
+    resumed = await jeugdstem(limited, database_url, config, tmp_path, "send", "opvolging", "--yes")
 
     received = {p.chat_id: invitations(limited, p.chat_id) for p in everyone}
     assert max(received.values()) == 1, "someone got the invitation twice"
@@ -136,11 +139,12 @@ async def test_quiet_hours_hold_minors_until_eight_and_adults_go_at_once(
     just_before_eight = datetime(2026, 12, 8, 7, 59, 52, tzinfo=LOCAL_TIME)
     started = asyncio.get_running_loop().time()
 
-    output = await send(
+    output = await jeugdstem(
         limited,
         database_url,
         config,
         tmp_path,
+        "send",
         "opvolging",
         "--yes",
         **frozen_clock(just_before_eight),
@@ -160,7 +164,7 @@ async def test_telegram_answers_403_and_429(
     limited.block(blocked.chat_id)
     limited.plan_faults("sendMessage", Fault.flood(1), chat_id=flooded.chat_id)
 
-    output = await send(limited, database_url, config, tmp_path, "opvolging", "--yes")
+    output = await jeugdstem(limited, database_url, config, tmp_path, "send", "opvolging", "--yes")
 
     assert [invitations(limited, p.chat_id) for p in (blocked, flooded, fine)] == [0, 1, 1]
     flood = limited.attempts_of("sendMessage", flooded.chat_id)
@@ -182,14 +186,14 @@ async def test_an_opt_out_between_two_sends_is_never_reached_again(
     survey: Survey,
 ) -> None:
     leaving, staying = people(db, [800_001, 800_002])
-    await send(api, database_url, config, tmp_path, "opvolging", "--yes")
+    await jeugdstem(api, database_url, config, tmp_path, "send", "opvolging", "--yes")
     invitation = await api.next_message(leaving.chat_id)
     await api.press(leaving.chat_id, invitation, survey.text("button_no_more_messages", "nl"))
     reply = await api.next_message(leaving.chat_id)
     assert reply.text == survey.text("no_more_messages", "nl")
 
-    dry_run = await send(api, database_url, config, tmp_path, "nog-eens")
-    await send(api, database_url, config, tmp_path, "nog-eens", "--yes")
+    dry_run = await jeugdstem(api, database_url, config, tmp_path, "send", "nog-eens")
+    await jeugdstem(api, database_url, config, tmp_path, "send", "nog-eens", "--yes")
 
     assert "opted out                     1" in dry_run, dry_run
     assert len(api.sent[leaving.chat_id]) == 2  # the first invitation and the goodbye
@@ -206,7 +210,7 @@ async def test_someone_mid_survey_gets_it_when_they_finish(
     survey: Survey,
 ) -> None:
     (busy,) = people(db, [900_001], step="q:would-help")
-    await send(api, database_url, config, tmp_path, "opvolging", "--yes")
+    await jeugdstem(api, database_url, config, tmp_path, "send", "opvolging", "--yes")
     assert api.sent[busy.chat_id] == []  # not in the middle of their questions
     assert outbox(db)[OutboxStatus.WAITING] == [busy.id]
 
@@ -245,10 +249,56 @@ async def test_erased_participants_are_never_reached(
     done = await person.tap(survey.text("button_delete_yes", "nl"), confirm)
     assert done.text == survey.text("deleted", "nl")
 
-    await send(api, database_url, config, tmp_path, "opvolging", "--yes")
+    await jeugdstem(api, database_url, config, tmp_path, "send", "opvolging", "--yes")
 
     assert invitations(api, erased.chat_id) == 0
     assert invitations(api, kept.chat_id) == 1
     with db.transaction() as session:
         rows = session.execute(select(OutboxMessage.participant_id)).scalars().all()
     assert rows == [kept.id]
+
+
+async def test_feedback_reaches_who_raised_it_and_their_reactions_are_stored(
+    api: FakeBotApi,
+    bot: BotProcess,
+    database_url: str,
+    config: Path,
+    tmp_path: Path,
+    db: Database,
+    survey: Survey,
+) -> None:
+    shipped = (REPO / "feedback.yml").read_text(encoding="utf-8")
+    (tmp_path / "feedback.yml").write_text(shipped.replace("    example: true\n", ""), "utf-8")
+    pleased, talkative, elsewhere = people(db, [990_001, 990_002, 990_003])
+    give_themes(db, pleased, ["transport"])
+    give_themes(db, talkative, ["transport"])
+    give_themes(db, elsewhere, ["cost"])
+
+    output = await jeugdstem(
+        api, database_url, config, tmp_path, "feedback", "send", "transport", "--yes"
+    )
+
+    assert "Sent 2" in output, output
+    assert api.sent[elsewhere.chat_id] == []
+    message = await api.next_message(pleased.chat_id)
+    assert survey.text("feedback_status_on_the_agenda", "nl") in message.text
+    tap = await api.press(pleased.chat_id, message, survey.text("button_feedback_helps", "nl"))
+    assert await api.answer_to(tap) == survey.text("feedback_noted", "nl")
+
+    person = Youngster(api, talkative.chat_id)
+    message = await person.read()
+    asked = await person.tap(survey.text("button_feedback_more", "nl"), message)
+    assert asked.text == survey.text("feedback_say_more", "nl")
+    thanks = await person.say("een bus om tien uur zou echt helpen")
+    assert thanks.text == survey.text("feedback_said_more", "nl")
+
+    with db.transaction() as session:
+        rows = session.execute(select(FeedbackReaction.participant_id, FeedbackReaction.reaction))
+        assert sorted((pid, reaction) for pid, reaction in rows) == sorted(
+            [(pleased.id, "helps"), (talkative.id, "more")]
+        )
+        said = session.execute(
+            select(Answer.text).where(Answer.question_id == "fb-transport")
+        ).scalar_one()
+    assert said == "een bus om tien uur zou echt helpen"
+    assert "een bus om tien uur" not in bot.logs()  # never a young person's words in a log

@@ -16,15 +16,18 @@ from sqlalchemy import delete, select, update
 
 from bot.engine.buttons import ButtonCodec
 from bot.engine.events import Reply
+from bot.engine.feedback import FeedbackMessages
 from bot.engine.rounds import Rounds
 from bot.sending import (
     Exclusion,
+    FeedbackCampaign,
     Filters,
+    OutboxSender,
     Outcome,
     Plan,
-    RoundSender,
+    RoundCampaign,
     due_times,
-    plan_round,
+    plan_send,
 )
 from privacy.identity import CallbackCodec
 from storage import (
@@ -40,6 +43,7 @@ from storage import outbox as outbox_rows
 from storage.models import CaseReason, OutboxKind, OutboxStatus
 from survey.clock import LOCAL_TIME
 from survey.config import Round, SendSettings, Survey
+from survey.feedback import FeedbackFile
 from tests.support.audience import add_people, give_themes
 from tests.support.clock import Clock
 
@@ -84,25 +88,28 @@ def rounds(fast_survey: Survey, codec: CallbackCodec) -> Rounds:
     return Rounds(fast_survey, ButtonCodec(codec))
 
 
-def plan(database: Database, follow_up: Round, filters: Filters = NO_FILTERS) -> Plan:
+@pytest.fixture
+def campaign(follow_up: Round, rounds: Rounds) -> RoundCampaign:
+    return RoundCampaign(follow_up, rounds)
+
+
+def plan(database: Database, campaign: RoundCampaign, filters: Filters = NO_FILTERS) -> Plan:
     with database.snapshot() as session:
-        people = outbox_rows.audience(session, OutboxKind.ROUND, follow_up.id)
-    return plan_round(people, follow_up, filters)
+        people = outbox_rows.audience(session, OutboxKind.ROUND, campaign.subject)
+    return plan_send(people, campaign, filters)
 
 
 async def send_round(
     fast_survey: Survey,
     database: Database,
-    rounds: Rounds,
-    follow_up: Round,
+    campaign: RoundCampaign,
     channel: RecordingChannel,
     clock: Clock,
-    filters: Filters = NO_FILTERS,
-) -> RoundSender:
+) -> OutboxSender:
     """Plan, queue and drain the round, as `jeugdstem send --yes` does."""
-    sender = RoundSender(fast_survey, database, rounds, channel, clock)
-    sender.enqueue(follow_up, plan(database, follow_up, filters), timedelta(0))
-    await sender.run(follow_up)
+    sender = OutboxSender(fast_survey, database, campaign, channel, clock)
+    sender.enqueue(plan(database, campaign), timedelta(0))
+    await sender.run()
     return sender
 
 
@@ -114,7 +121,7 @@ def statuses(database: Database) -> dict[int, str]:
 
 
 def test_the_plan_names_why_each_excluded_person_is_left_out(
-    database: Database, follow_up: Round
+    database: Database, campaign: RoundCampaign
 ) -> None:
     (reached,) = add_people(database, [1])
     add_people(database, [2], opted_in=False)
@@ -126,7 +133,7 @@ def test_the_plan_names_why_each_excluded_person_is_left_out(
         session.add(Case(participant_id=in_case.id, reason=CaseReason.REQUEST))
         outbox_rows.enqueue(session, OutboxKind.ROUND, "opvolging", [(queued.id, AFTERNOON)])
 
-    found = plan(database, follow_up)
+    found = plan(database, campaign)
 
     assert [p.participant_id for p in found.recipients] == [reached.id]
     assert found.excluded == {
@@ -138,38 +145,39 @@ def test_the_plan_names_why_each_excluded_person_is_left_out(
     }
 
 
-def test_filters_by_source_age_band_and_barrier(database: Database, follow_up: Round) -> None:
+def test_filters_by_source_age_band_and_barrier(
+    database: Database, campaign: RoundCampaign
+) -> None:
     bolwerk = add_people(database, [1, 2], source="bolwerk")
     add_people(database, [3], source="quindo")
     add_people(database, [4], source="bolwerk", age_band="22-25")
     give_themes(database, bolwerk[0], ["transport"])
     give_themes(database, bolwerk[1], ["cost"])
 
-    by_source = plan(database, follow_up, Filters(sources=("bolwerk",)))
+    by_source = plan(database, campaign, Filters(sources=("bolwerk",)))
     assert len(by_source.recipients) == 3 and by_source.not_targeted == 1
-    by_age = plan(database, follow_up, Filters(sources=("bolwerk",), age_bands=("16-18",)))
+    by_age = plan(database, campaign, Filters(sources=("bolwerk",), age_bands=("16-18",)))
     assert len(by_age.recipients) == 2
-    by_theme = plan(database, follow_up, Filters(themes=("transport",)))
+    by_theme = plan(database, campaign, Filters(themes=("transport",)))
     assert [p.participant_id for p in by_theme.recipients] == [bolwerk[0].id]
 
 
 async def test_each_recipient_gets_one_invitation_in_their_language(
     fast_survey: Survey,
     database: Database,
-    rounds: Rounds,
-    follow_up: Round,
+    campaign: RoundCampaign,
 ) -> None:
     dutch = add_people(database, range(100, 103))
     (french,) = add_people(database, [200], language="fr")
     channel = RecordingChannel()
 
-    await send_round(fast_survey, database, rounds, follow_up, channel, Clock(AFTERNOON))
+    await send_round(fast_survey, database, campaign, channel, Clock(AFTERNOON))
     # A second send of the same round reaches nobody again.
-    await send_round(fast_survey, database, rounds, follow_up, channel, Clock(AFTERNOON))
+    await send_round(fast_survey, database, campaign, channel, Clock(AFTERNOON))
 
     assert channel.chats() == [100, 101, 102, 200]
     french_reply = next(reply for chat_id, reply in channel.sent if chat_id == 200)
-    assert french_reply.text.startswith(follow_up.title["fr"])
+    assert french_reply.text.startswith(campaign.round.title["fr"])
     labels = [button.label for row in french_reply.buttons for button in row]
     keys = ("button_join_round", "button_no_more_messages")
     assert labels == [fast_survey.text(key, "fr") for key in keys]
@@ -180,8 +188,7 @@ async def test_each_recipient_gets_one_invitation_in_their_language(
 async def test_quiet_hours_hold_minors_until_morning_and_adults_go_at_once(
     fast_survey: Survey,
     database: Database,
-    rounds: Rounds,
-    follow_up: Round,
+    campaign: RoundCampaign,
 ) -> None:
     minor, _ = add_people(database, [1, 2], age_band="16-18")
     (unknown_age,) = add_people(database, [3], age_band=None)
@@ -195,9 +202,9 @@ async def test_quiet_hours_hold_minors_until_morning_and_adults_go_at_once(
         held_until.append(until)
         clock.moment = NEXT_MORNING
 
-    sender = RoundSender(fast_survey, database, rounds, channel, clock, on_hold=morning)
-    sender.enqueue(follow_up, plan(database, follow_up), timedelta(0))
-    await sender.run(follow_up)
+    sender = OutboxSender(fast_survey, database, campaign, channel, clock, on_hold=morning)
+    sender.enqueue(plan(database, campaign), timedelta(0))
+    await sender.run()
 
     assert channel.sent[0][0] == adult.chat_id  # at 22:30, before anyone else
     assert channel.chats() == [1, 2, 3, 4]  # the others the next morning: held, not dropped
@@ -206,35 +213,35 @@ async def test_quiet_hours_hold_minors_until_morning_and_adults_go_at_once(
 
 
 async def test_a_blocked_bot_marks_the_person_unreachable(
-    fast_survey: Survey, database: Database, rounds: Rounds, follow_up: Round
+    fast_survey: Survey, database: Database, campaign: RoundCampaign
 ) -> None:
     blocked, fine = add_people(database, [1, 2])
     channel = RecordingChannel()
     channel.script[1] = [Outcome.BLOCKED]
 
-    await send_round(fast_survey, database, rounds, follow_up, channel, Clock(AFTERNOON))
+    await send_round(fast_survey, database, campaign, channel, Clock(AFTERNOON))
 
     assert channel.chats() == [2]
     assert statuses(database) == {blocked.id: OutboxStatus.UNREACHABLE, fine.id: OutboxStatus.SENT}
     with database.transaction() as session:
         assert session.get_one(Participant, blocked.id).unreachable
     # The next round's plan counts them as unreachable.
-    assert plan(database, follow_up).excluded[Exclusion.UNREACHABLE] == 1
+    assert plan(database, campaign).excluded[Exclusion.UNREACHABLE] == 1
 
 
 async def test_a_message_that_may_have_arrived_is_never_sent_again(
-    fast_survey: Survey, database: Database, rounds: Rounds, follow_up: Round
+    fast_survey: Survey, database: Database, campaign: RoundCampaign
 ) -> None:
     (person,) = add_people(database, [1])
     channel = RecordingChannel()
     channel.script[1] = [Outcome.UNKNOWN]
 
-    await send_round(fast_survey, database, rounds, follow_up, channel, Clock(AFTERNOON))
+    await send_round(fast_survey, database, campaign, channel, Clock(AFTERNOON))
     with database.transaction() as session:
         # As if the sender died before storing what happened: the next run resumes.
         session.execute(update(OutboxMessage).values(status=OutboxStatus.SENDING.value))
-    sender = RoundSender(fast_survey, database, rounds, channel, Clock(AFTERNOON))
-    tally = await sender.run(follow_up)
+    sender = OutboxSender(fast_survey, database, campaign, channel, Clock(AFTERNOON))
+    tally = await sender.run()
 
     assert channel.chats() == [1]
     assert tally.recovered_uncertain == 1 and tally.sent == 0
@@ -242,7 +249,7 @@ async def test_a_message_that_may_have_arrived_is_never_sent_again(
 
 
 async def test_a_channel_that_cannot_be_reached_is_tried_again_later(
-    fast_survey: Survey, database: Database, rounds: Rounds, follow_up: Round
+    fast_survey: Survey, database: Database, campaign: RoundCampaign
 ) -> None:
     (person,) = add_people(database, [1])
     channel = RecordingChannel()
@@ -252,20 +259,20 @@ async def test_a_channel_that_cannot_be_reached_is_tried_again_later(
     def later(until: datetime, count: int) -> None:
         clock.moment = until
 
-    sender = RoundSender(fast_survey, database, rounds, channel, clock, on_hold=later)
-    sender.enqueue(follow_up, plan(database, follow_up), timedelta(0))
-    tally = await sender.run(follow_up)
+    sender = OutboxSender(fast_survey, database, campaign, channel, clock, on_hold=later)
+    sender.enqueue(plan(database, campaign), timedelta(0))
+    tally = await sender.run()
 
     assert channel.chats() == [1] and tally.sent == 1
     assert statuses(database) == {person.id: OutboxStatus.SENT}
 
 
 async def test_who_opted_out_or_took_the_round_after_the_plan_is_not_sent_to(
-    fast_survey: Survey, database: Database, rounds: Rounds, follow_up: Round
+    fast_survey: Survey, database: Database, campaign: RoundCampaign
 ) -> None:
     opted_out, took_it, busy, fine = add_people(database, [1, 2, 3, 4])
-    sender = RoundSender(fast_survey, database, rounds, RecordingChannel(), Clock(AFTERNOON))
-    sender.enqueue(follow_up, plan(database, follow_up), timedelta(0))
+    sender = OutboxSender(fast_survey, database, campaign, RecordingChannel(), Clock(AFTERNOON))
+    sender.enqueue(plan(database, campaign), timedelta(0))
     with database.transaction() as session:
         session.get_one(Participant, opted_out.id).notify_opt_in = False
         session.add(_participation(took_it.id, "opvolging"))
@@ -274,7 +281,7 @@ async def test_who_opted_out_or_took_the_round_after_the_plan_is_not_sent_to(
     channel = RecordingChannel()
     sender.deliver = channel
 
-    tally = await sender.run(follow_up)
+    tally = await sender.run()
 
     assert channel.chats() == [4]
     assert statuses(database) == {
@@ -293,19 +300,55 @@ def test_a_spread_send_is_due_evenly_over_the_spread() -> None:
 
 
 async def test_a_spread_send_holds_the_later_ones(
-    fast_survey: Survey, database: Database, rounds: Rounds, follow_up: Round
+    fast_survey: Survey, database: Database, campaign: RoundCampaign
 ) -> None:
     add_people(database, [1, 2])
     channel = RecordingChannel()
     clock = Clock(AFTERNOON)
-    sender = RoundSender(fast_survey, database, rounds, channel, clock)
+    sender = OutboxSender(fast_survey, database, campaign, channel, clock)
     sender.on_hold = lambda until, count: sender.stop()
-    sender.enqueue(follow_up, plan(database, follow_up), timedelta(hours=6))
+    sender.enqueue(plan(database, campaign), timedelta(hours=6))
 
-    await sender.run(follow_up)
+    await sender.run()
 
     assert channel.chats() == [1]  # the second is due three hours later
 
 
 def _participation(participant_id: int, round_id: str) -> Participation:
     return Participation(participant_id=participant_id, round_id=round_id, language="nl")
+
+
+def test_feedback_reaches_who_raised_the_theme(
+    fast_survey: Survey, database: Database, codec: CallbackCodec
+) -> None:
+    labelled, confirmed, confident, unsure, corrected, other = add_people(database, range(1, 7))
+    give_themes(database, labelled, staff=["transport"])
+    give_themes(database, confirmed, ["transport"])
+    give_themes(database, confident, predicted={"transport": 0.9})
+    give_themes(database, unsure, predicted={"transport": 0.4})  # below nlu.confident
+    # Staff's label wins over the prediction, the young person's word over both.
+    give_themes(database, corrected, ["cost"], predicted={"transport": 0.95})
+    give_themes(database, other, ["cost"])
+    item = FeedbackFile.model_validate(
+        {
+            "themes": {
+                "transport": {"status": "gedaan", "message": dict.fromkeys(("nl", "en", "fr"), "x")}
+            }
+        }
+    ).of("transport")
+    assert item is not None
+    campaign = FeedbackCampaign(
+        "transport", item, FeedbackMessages(fast_survey, ButtonCodec(codec))
+    )
+
+    with database.snapshot() as session:
+        people = outbox_rows.audience(
+            session, campaign.kind, campaign.subject, confident=fast_survey.nlu.confident
+        )
+    found = plan_send(people, campaign, NO_FILTERS)
+
+    assert campaign.subject == "transport:done"
+    assert sorted(p.participant_id for p in found.recipients) == sorted(
+        (labelled.id, confirmed.id, confident.id)
+    )
+    assert found.not_targeted == 3

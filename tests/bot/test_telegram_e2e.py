@@ -114,6 +114,7 @@ async def test_full_survey_on_telegram_is_stored(
         "language",
         "stop",
         "mydata",
+        "geenberichten",
         "delete",
     ]
 

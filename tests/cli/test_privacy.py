@@ -24,6 +24,7 @@ from tests.support.chat import (
     Chat,
     advance_to,
     give_a_case,
+    give_a_sent_message,
     give_an_offer,
     next_update_id,
     rows_about,
@@ -181,6 +182,7 @@ async def test_forget_erases_one_participant_from_every_table(
     await take_part(db, survey, ANNA, 6_100_001, ["te duur", "mijn trainer Jan"])
     await give_a_case(db, ANNA)
     await give_an_offer(db, ANNA)
+    await give_a_sent_message(db, ANNA)
     anna = await ids_of(db, ANNA)
     before = await rows_about(db, *anna)
     assert all(count > 0 for count in before.values()), before

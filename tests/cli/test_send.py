@@ -62,7 +62,7 @@ def test_filters_narrow_the_audience(database_url: str, database: Database) -> N
     by_source = run_jeugdstem(database_url, "send", "opvolging", "--source", "bolwerk")
 
     assert "Will receive it: 1" in by_theme.stdout, by_theme.stdout
-    assert "Outside the filters or the round's sources: 2" in by_theme.stdout
+    assert "Not meant for them (filters, sources or themes): 2" in by_theme.stdout
     assert "Will receive it: 2" in by_source.stdout, by_source.stdout
 
 

@@ -78,9 +78,22 @@ def add_people(
     return people
 
 
-def give_themes(database: Database, person: Person, themes: list[str]) -> None:
-    """An open answer of theirs whose barrier themes the young person confirmed."""
+def give_themes(
+    database: Database,
+    person: Person,
+    themes: list[str] | None = None,
+    *,
+    predicted: dict[str, float] | None = None,
+    staff: list[str] | None = None,
+) -> None:
+    """An open answer of theirs: themes the young person confirmed, a prediction with its
+    scores (unconfirmed), and/or staff's label."""
     with database.transaction() as session:
         participation = repo.participations_of(session, person.pseudonym)[0]
         answer = repo.add_answer(session, participation.id, "holds-back", text="(seeded)")
-        repo.confirm_themes(answer, themes)
+        if predicted is not None:
+            repo.set_prediction(answer, list(predicted), predicted, "test")
+        if themes is not None:
+            repo.confirm_themes(answer, themes)
+        if staff is not None:
+            answer.staff_themes = staff

@@ -33,11 +33,12 @@ from storage import (
     Participant,
     Participation,
     cases,
+    feedback,
     offers,
     outbox,
 )
 from storage import repository as repo
-from storage.models import CaseReason, OutboxKind, Sender, utcnow
+from storage.models import CaseReason, OutboxKind, Reaction, Sender, utcnow
 from survey.config import Survey
 
 PSEUDONYM = "pseudonym-of-participant-1"
@@ -331,11 +332,12 @@ async def give_an_offer(database: Database, pseudonym: str = PSEUDONYM) -> None:
 
 
 async def give_a_sent_message(database: Database, pseudonym: str = PSEUDONYM) -> None:
-    """A follow-up round's invitation in the outbox, stored directly (erasure tests)."""
+    """An invitation in the outbox and a reaction to feedback, stored directly (erasure tests)."""
     with database.transaction() as session:
         found = repo.find_participant(session, pseudonym)
         assert found is not None
         outbox.enqueue(session, OutboxKind.ROUND, "opvolging", [(found.id, utcnow())])
+        feedback.record_reaction(session, found.id, "transport", "done", Reaction.HELPS)
 
 
 # ---------------------------------------------------------------------------

@@ -41,6 +41,11 @@ SIGNED_BEFORE = [
     # Added with follow-up rounds; pinned from their first release on.
     ("j|opvolging|3X4syX0k", ButtonKind.JOIN_ROUND, ("opvolging",)),
     ("m|a-0UFRak", ButtonKind.NO_MORE_MESSAGES, ()),
+    (
+        "b|transport|on-the-agenda|helps|3obESaKt",
+        ButtonKind.FEEDBACK,
+        ("transport", "on-the-agenda", "helps"),
+    ),
 ]
 
 
@@ -90,6 +95,7 @@ def test_the_arguments_of_each_kind_are_those_chats_hold() -> None:
         "n": 1,
         "j": 1,
         "m": 0,
+        "b": 3,
     }
 
 
