@@ -15,8 +15,9 @@ stateDiagram-v2
     pending --> sending: claimed
     sending --> sent: delivered
     sending --> unreachable: 403
-    sending --> pending: 429 or network down (not delivered)
+    sending --> pending: network down, or still 429 after 10 waits (not delivered)
     sending --> uncertain: the sender died, or a timeout
+    sending --> failed: refused (a bad request)
     pending --> cancelled: opted out, /delete, took the round, a case opened
     waiting --> cancelled: opted out
 ```

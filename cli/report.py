@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from bot.logs import configure_logging
-from bot.settings import offers_path
+from bot.settings import feedback_path, offers_path
 from cli.support import (
     fail_config,
     load_config,
@@ -22,11 +22,13 @@ from cli.support import (
 )
 from reports.cases import case_figures
 from reports.findings.wording import LANGUAGES
-from storage import cases, offers
+from storage import cases, offers, outbox
+from storage import feedback as reactions
 from storage import repository as repo
-from storage.models import utcnow
+from storage.models import OutboxKind, utcnow
 from survey.clock import local
 from survey.config import ConfigError
+from survey.feedback import load_feedback
 from survey.offers import load_catalogue
 
 err = Console(stderr=True)
@@ -126,6 +128,7 @@ def report(
     filters = repo.TranscriptFilter(since=scope.since, until=scope.until, sources=scope.sources)
     try:
         catalogue = load_catalogue(offers_path(settings), survey)
+        feedback = load_feedback(feedback_path(settings), survey)
     except ConfigError as error:
         fail_config(error)
     database = open_database(settings)
@@ -149,6 +152,11 @@ def report(
                 )
                 # Which offers count as running: those of the report's day, or of today.
                 builder.read_offers(shown, catalogue, scope.generated or local(utcnow()).date())
+                builder.read_feedback(
+                    feedback,
+                    outbox.sent_per_subject(session, OutboxKind.FEEDBACK),
+                    reactions.reaction_counts(session),
+                )
             analysing = progress.add_task("quotes, signals", total=None)
             findings = builder.findings(lambda _kind, amount: progress.advance(analysing, amount))
             renderer = ReportRenderer(findings)

@@ -242,6 +242,16 @@ def counts(session: Session, kind: OutboxKind, subject: str) -> dict[OutboxStatu
     return {OutboxStatus(status): int(count) for status, count in rows}
 
 
+def sent_per_subject(session: Session, kind: OutboxKind) -> dict[str, int]:
+    """Messages of a kind that reached someone, per subject (sent, by the sender or the bot)."""
+    rows = session.execute(
+        select(OutboxMessage.subject, func.count())
+        .where(OutboxMessage.kind == kind, OutboxMessage.status == OutboxStatus.SENT)
+        .group_by(OutboxMessage.subject)
+    )
+    return {subject: int(count) for subject, count in rows}
+
+
 def mark(session: Session, message_id: int, status: OutboxStatus) -> None:
     """Set one row's status (SENT also sets sent_at)."""
     values: dict[str, object] = {"status": status.value}

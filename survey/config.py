@@ -8,6 +8,7 @@ file without a developer.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -302,6 +303,9 @@ class ReportSettings(_Model):
     solution_questions: tuple[Slug, ...] = ()
     # An unconfirmed answer whose best theme scores below this is a candidate new signal.
     low_confidence: float = Field(default=0.5, gt=0, le=1)
+    # A change in a barrier's share between rounds is shown only where both rounds have
+    # at least this many participants: shares of a handful of people swing by chance.
+    min_round: int = Field(default=20, ge=1)
 
 
 class Worker(_Model):
@@ -732,6 +736,35 @@ def validated(model: type[M], data: Any, path: Path, root: yaml.Node | None) -> 
             (tuple(e["loc"]), " ".join(e["msg"].split())) for e in error.errors()
         ]
         raise ConfigError(format_problems(path, root, problems)) from error
+
+
+def load_beside(
+    path: Path,
+    model: type[M],
+    survey: Survey,
+    check: Callable[[M, Survey], list[Problem]],
+    *,
+    what: str,
+    expected: str,
+) -> M:
+    """A file beside config.yml (offers.yml, feedback.yml) read, validated and checked
+    against the survey; absent or empty, the model's empty default.
+
+    ``what`` names it in a read error, ``expected`` says what its top level should be.
+    Raises ConfigError naming file, line and key.
+    """
+    if not path.exists():
+        return model()
+    root, data = read_yaml(path, what)
+    if data is None:
+        return model()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: expected {expected}")
+    loaded = validated(model, data, path, root)
+    problems = check(loaded, survey)
+    if problems:
+        raise ConfigError(format_problems(path, root, problems))
+    return loaded
 
 
 def load_survey(path: Path) -> Survey:

@@ -14,8 +14,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from survey.config import ConfigError, Slug, Survey, Texts, check_texts, read_yaml, validated
-from survey.yamlfile import Problem, format_problems
+from survey.config import Slug, Survey, Texts, check_texts, load_beside
+from survey.yamlfile import Problem
 
 
 class FeedbackStatus(StrEnum):
@@ -84,15 +84,11 @@ def load_feedback(path: Path, survey: Survey) -> FeedbackFile:
 
     Raises ConfigError naming file, line and key.
     """
-    if not path.exists():
-        return FeedbackFile()
-    root, data = read_yaml(path, "the feedback")
-    if data is None:
-        return FeedbackFile()
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: expected a mapping with the themes under 'themes'")
-    feedback = validated(FeedbackFile, data, path, root)
-    problems = _check_feedback(feedback, survey)
-    if problems:
-        raise ConfigError(format_problems(path, root, problems))
-    return feedback
+    return load_beside(
+        path,
+        FeedbackFile,
+        survey,
+        _check_feedback,
+        what="the feedback",
+        expected="a mapping with the themes under 'themes'",
+    )

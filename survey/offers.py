@@ -16,15 +16,13 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from survey.config import (
     AgeBand,
-    ConfigError,
     Slug,
     Survey,
     Texts,
     check_texts,
-    read_yaml,
-    validated,
+    load_beside,
 )
-from survey.yamlfile import Problem, format_problems
+from survey.yamlfile import Problem
 
 # How many offers one message may carry: more would bury the next question.
 MAX_OFFERS_SHOWN = 3
@@ -178,15 +176,11 @@ def load_catalogue(path: Path, survey: Survey) -> Catalogue:
 
     Raises ConfigError naming file, line and key, as config.yml's loader does.
     """
-    if not path.exists():
-        return Catalogue()
-    root, data = read_yaml(path, "the offers")
-    if data is None:
-        return Catalogue()
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: expected a mapping with a list under 'offers'")
-    catalogue = validated(Catalogue, data, path, root)
-    problems = _check_catalogue(catalogue, survey)
-    if problems:
-        raise ConfigError(format_problems(path, root, problems))
-    return catalogue
+    return load_beside(
+        path,
+        Catalogue,
+        survey,
+        _check_catalogue,
+        what="the offers",
+        expected="a mapping with a list under 'offers'",
+    )

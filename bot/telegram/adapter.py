@@ -170,6 +170,20 @@ def keyboard_markup(buttons: Keyboard) -> dict[str, Any] | None:
     }
 
 
+def send_message_calls(chat_id: int, reply: Reply) -> list[dict[str, Any]]:
+    """The sendMessage parameters of a reply: its text split at Telegram's limit, the
+    buttons on the last part."""
+    pieces = split_text(reply.text)
+    markup = keyboard_markup(reply.buttons)
+    calls: list[dict[str, Any]] = []
+    for index, piece in enumerate(pieces):
+        message: dict[str, Any] = {"chat_id": chat_id, "text": piece}
+        if markup is not None and index == len(pieces) - 1:
+            message["reply_markup"] = markup
+        calls.append(message)
+    return calls
+
+
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     """The messages a text goes out as: pieces within Telegram's limit (``split_utf16``).
 
@@ -690,12 +704,7 @@ class TelegramAdapter:
 
     async def send(self, bot: Bot, chat_id: int, reply: Reply) -> None:
         """Send one reply, split at Telegram's 4096-character limit; buttons go on the last part."""
-        pieces = split_text(reply.text)
-        markup = keyboard_markup(reply.buttons)
-        for index, piece in enumerate(pieces):
-            message: dict[str, Any] = {"chat_id": chat_id, "text": piece}
-            if markup is not None and index == len(pieces) - 1:
-                message["reply_markup"] = markup
+        for message in send_message_calls(chat_id, reply):
             await self.call_api(bot, "send_message", message)
 
     async def call_api(self, bot: Bot, endpoint: str, parameters: dict[str, Any]) -> Any:

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.engine.events import Reply
 from bot.sending import Outcome
-from bot.telegram.adapter import keyboard_markup, split_text
+from bot.telegram.adapter import send_message_calls
 from bot.telegram.transport import AiohttpRequest
 
 log = structlog.get_logger("jeugdstem.sender")
@@ -51,12 +51,7 @@ class TelegramDelivery:
 
     async def __call__(self, chat_id: int, reply: Reply) -> Outcome:
         """Send the reply (split at Telegram's limit, buttons on the last part)."""
-        pieces = split_text(reply.text)
-        markup = keyboard_markup(reply.buttons)
-        for index, piece in enumerate(pieces):
-            message: dict[str, Any] = {"chat_id": chat_id, "text": piece}
-            if markup is not None and index == len(pieces) - 1:
-                message["reply_markup"] = markup
+        for message in send_message_calls(chat_id, reply):
             outcome = await self._send(message)
             if outcome is not Outcome.DELIVERED:
                 return outcome

@@ -21,10 +21,19 @@ from reports.findings.offers import NamedTheme, OfferFigures, offer_figures
 from reports.findings.quotes import Quote, representative
 from reports.findings.signals import Signal, SignalAnswer, find_signals
 from reports.findings.suppression import Count, suppress, suppress_line
+from reports.findings.voice import (
+    RoundComparison,
+    RoundTally,
+    VoiceFigures,
+    round_comparison,
+    voice_figures,
+)
 from reports.findings.wording import Wording
+from storage.models import Reaction
 from storage.offers import OfferCounts
 from storage.repository import TranscriptRecord
 from survey.config import SpecialThemes, Survey
+from survey.feedback import FeedbackFile
 from survey.offers import Catalogue
 
 # Group keys that are no answer option: nothing given, and small groups taken together.
@@ -212,6 +221,27 @@ class Findings:
     handovers: Handovers | None = None
     # None when no offers.yml offer exists and none was ever shown.
     offers: OfferFigures | None = None
+    # None when feedback.yml holds nothing (or was not read).
+    voice: VoiceFigures | None = None
+    # None until two rounds have participants in the report's scope.
+    rounds: RoundComparison | None = None
+
+    def number(self, section: str) -> int:
+        """A section's number in this report: the optional ones shift those after them."""
+        present = [
+            "headline",
+            "ranking",
+            "for-whom",
+            "over-time",
+            "stories",
+            "together",
+            "signals",
+            *(["offers"] if self.offers else []),
+            *(["voice"] if self.voice else []),
+            *(["rounds"] if self.rounds else []),
+            "trust",
+        ]
+        return present.index(section) + 1
 
     @property
     def shown_ranking(self) -> tuple[RankedTheme, ...]:
@@ -458,6 +488,13 @@ class FindingsBuilder:
             if option.withheld
         )
         self.tally = _Tally(barrier, solution, survey.special_themes, withheld)
+        # Per round, the open questions about barriers: what the comparison counts.
+        self.round_barriers = {
+            round_id: frozenset(q.id for q in questions if q.type == "open") - solution
+            for round_id, questions in survey.round_questions().items()
+        }
+        self.rounds = RoundTally()
+        self._voice: VoiceFigures | None = None
         self.tally.low_confidence = survey.report.low_confidence
         # None until read_cases: a report made without the cases table says nothing of them.
         self.handovers: Handovers | None = None
@@ -515,10 +552,51 @@ class FindingsBuilder:
         for batch in _participants(records):
             person = _Person()
             for record in batch:
-                self.tally.answer(person, self.builder.row(record))
+                row = self.builder.row(record)
+                self.tally.answer(person, row)
+                self._count_round(record.pseudonym, row)
             self.tally.participant(person)
             if progress is not None:
                 progress("records", len(batch))
+
+    def _count_round(self, pseudonym: str, row: TranscriptRow) -> None:
+        """Who took part in the row's round, and which barriers they named there."""
+        self.rounds.took_part(row.round, pseudonym)
+        if row.skipped or row.question_id not in self.round_barriers.get(row.round, ()):
+            return
+        special = self.survey.special_themes
+        for theme in row.themes:
+            if theme not in (special.no_barrier, special.new_barrier):
+                self.rounds.name(row.round, pseudonym, theme)
+
+    def read_feedback(
+        self,
+        feedback: FeedbackFile,
+        reached: dict[str, int],
+        reactions: dict[tuple[str, str], Counter[Reaction]],
+    ) -> None:
+        """feedback.yml, how many each feedback reached, and the reactions (storage)."""
+        self._voice = voice_figures(
+            feedback,
+            reached,
+            reactions,
+            self.theme_label,
+            min_cell=self.min_cell,
+            language=self.language,
+        )
+
+    def _round_comparison(self) -> RoundComparison | None:
+        order = list(self.survey.round_questions())
+        titles = {r: self.survey.round_title(r, self.language) for r in order}
+        return round_comparison(
+            self.rounds,
+            order,
+            titles,
+            self.survey.theme_ids,
+            self.theme_label,
+            min_cell=self.min_cell,
+            min_round=self.survey.report.min_round,
+        )
 
     # --- Building --------------------------------------------------------------------------
 
@@ -571,6 +649,8 @@ class FindingsBuilder:
             trust=self._trust(),
             handovers=self.handovers,
             offers=self._offer_figures(ranking),
+            voice=self._voice,
+            rounds=self._round_comparison(),
         )
 
     def read_cases(self, figures: CaseFigures) -> None:

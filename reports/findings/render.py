@@ -73,6 +73,14 @@ class ReportRenderer:
         """A share as a whole percentage, or a dash."""
         return "–" if share is None else f"{round(share * 100)}%"
 
+    @staticmethod
+    def change(share: float | None) -> str:
+        """A change in share in percentage points, signed, or a dash."""
+        if share is None:
+            return "–"
+        points = round(share * 100)
+        return f"{points:+d} pp" if points else "0 pp"
+
     def handovers(self) -> str | None:
         """The handover sentence: counts by reason, median wait, share answered in time."""
         figures = self.findings.handovers
@@ -127,7 +135,7 @@ class ReportRenderer:
             keep_trailing_newline=True,
         )
         environment.filters.update(
-            n=self.number, cnt=self.count, pct=self.percent, md=markdown_escaped
+            n=self.number, cnt=self.count, pct=self.percent, md=markdown_escaped, change=self.change
         )
         return environment
 
@@ -223,6 +231,44 @@ class ReportRenderer:
                     [first, w["offer_shown"], w["offer_tapped"]],
                     [[r.label, self.count(r.shown), self.count(r.tapped)] for r in offer_rows],
                 )
+        if findings.voice is not None and findings.voice.rows:
+            tables["voice"] = markdown_table(
+                [
+                    w["theme"],
+                    w["voice_status"],
+                    w["voice_done"],
+                    w["voice_reached"],
+                    "👍",
+                    "👎",
+                    w["voice_said_more"],
+                ],
+                [
+                    [
+                        r.theme,
+                        r.status,
+                        r.message + (f" ({r.partner})" if r.partner else ""),
+                        self.count(r.reached),
+                        self.count(r.helps),
+                        self.count(r.does_not_help),
+                        self.count(r.said_more),
+                    ]
+                    for r in findings.voice.rows
+                ],
+            )
+        if findings.rounds is not None:
+            rounds = findings.rounds
+            headers = [w["theme"]] + [
+                f"{r.title} ({self.count(r.participants)})" for r in rounds.rounds
+            ]
+            tables["rounds"] = markdown_table(
+                headers + ([w["rounds_change"]] if rounds.change_shown else []),
+                [
+                    [row.label]
+                    + [self.percent(share) for share in row.shares]
+                    + ([self.change(row.change)] if rounds.change_shown else [])
+                    for row in rounds.rows
+                ],
+            )
         trust = findings.trust
         if trust.overall is not None:
             tables["agreement"] = markdown_table(

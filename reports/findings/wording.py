@@ -269,6 +269,39 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Whether young people tried an offer and whether it helped is for the follow-up "
         "rounds to ask; those figures will appear here.",
     },
+    "voice": {"nl": "Wat gebeurde er met jullie stem?", "en": "What happened to your voice?"},
+    "voice_lead": {
+        "nl": "Per drempel: waar het netwerk staat (feedback.yml), wat het deed, hoeveel jongeren "
+        "die de drempel noemden dat bericht kregen, en hoe ze reageerden.",
+        "en": "Per barrier: where the network stands (feedback.yml), what it did, how many young "
+        "people who named the barrier got that message, and how they reacted.",
+    },
+    "voice_examples": {
+        "nl": "feedback.yml bevat nog de meegeleverde voorbeelden; die staan hier niet.",
+        "en": "feedback.yml still holds the shipped examples; they are not shown here.",
+    },
+    "voice_none": {
+        "nl": "Er staat nog geen eigen feedback in feedback.yml.",
+        "en": "feedback.yml holds no feedback of the network's own yet.",
+    },
+    "voice_status": {"nl": "Stand", "en": "Status"},
+    "voice_done": {"nl": "Wat het netwerk deed", "en": "What the network did"},
+    "voice_reached": {"nl": "bericht gekregen", "en": "message received"},
+    "voice_said_more": {"nl": "zeiden meer", "en": "said more"},
+    "rounds": {"nl": "Rondes vergeleken", "en": "Rounds compared"},
+    "rounds_lead": {
+        "nl": "Het aandeel deelnemers van elke ronde dat een drempel noemde, in hun eigen woorden. "
+        "Tussen haakjes: hoeveel jongeren aan de ronde deelnamen.",
+        "en": "The share of each round's participants who named a barrier, in their own words. "
+        "In brackets: how many young people took part in the round.",
+    },
+    "rounds_change": {"nl": "verschil", "en": "change"},
+    "rounds_too_small": {
+        "nl": "Een verschil tussen rondes tonen we pas als beide rondes minstens {min_round} "
+        "deelnemers hebben: bij minder zegt een verschil vooral iets over toeval.",
+        "en": "A change between rounds is shown only once both rounds have at least {min_round} "
+        "participants: with fewer, a change mostly says something about chance.",
+    },
     "minutes": {"nl": "{minutes} min", "en": "{minutes} min"},
     "not_shown": {"nl": "niet getoond", "en": "not shown"},
     "method": {"nl": "Hoe kwamen deze cijfers tot stand?", "en": "How these figures were made"},

@@ -36,6 +36,7 @@ def record(
     area: str | None = "centrum",
     source: str | None = "bolwerk",
     moment: datetime | None = None,
+    round_id: str | None = None,
 ) -> TranscriptRecord:
     """A stored answer as ``transcript_rows`` yields it, without a database."""
     return TranscriptRecord(
@@ -58,6 +59,7 @@ def record(
         confirmed_themes=confirmed,
         staff_themes=staff,
         distress=distress,
+        round_id=round_id,
     )
 
 

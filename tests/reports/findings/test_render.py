@@ -16,6 +16,7 @@ from storage import Database
 from storage.offers import offer_counts
 from storage.repository import TranscriptFilter, transcript_rows
 from survey.config import Survey
+from survey.feedback import load_feedback
 from survey.offers import load_catalogue
 from tests.support.cli import run_jeugdstem
 from tests.support.findings import SECTIONS
@@ -45,6 +46,8 @@ def _findings(url: str, survey: Survey, language: str = "nl") -> Findings:
             builder.read(transcript_rows(session, TranscriptFilter()))
             catalogue = load_catalogue(REPO / "offers.yml", survey)
             builder.read_offers(offer_counts(session), catalogue, REPORT_DAY)
+            # The shipped feedback.yml holds examples only: the section says so.
+            builder.read_feedback(load_feedback(REPO / "feedback.yml", survey), {}, {})
             return builder.findings()
     finally:
         database.dispose()
