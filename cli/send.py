@@ -105,6 +105,7 @@ def describe_plan(survey: Survey, plan: Plan, campaign: Campaign, spread: timede
 
 
 def summary(tally: Tally, counts: dict[str, int]) -> None:
+    """What this run did, and where every message of the campaign stands."""
     typer.echo(
         f"Sent {tally.sent}; mid-survey, sent when they finish {tally.waiting}; "
         f"unreachable {tally.unreachable}; no longer for them {tally.cancelled}."
@@ -115,6 +116,8 @@ def summary(tally: Tally, counts: dict[str, int]) -> None:
             f"In flight when a send stopped or timed out: {in_flight} "
             "(maybe delivered, so not sent again)."
         )
+    if tally.failed:
+        typer.echo(f"Refused by Telegram (see the log): {tally.failed}.")
     totals = ", ".join(f"{status} {count}" for status, count in sorted(counts.items()))
     typer.echo(f"In the outbox for this message: {totals}")
 

@@ -460,11 +460,13 @@ class Turn:
             return self.stale()
         if self.survey.round(round_id) is None:
             return self.invalid()
+        if self.case is not None:
+            # A youth worker reads along: no questions until that conversation ends.
+            return Response([Reply(self.text("handover_already_open"))])
         round_ = self.engine.rounds.open_round(round_id, self.engine.clock())
         if round_ is None:
             return Response([Reply(self.text("round_closed"))])
         if self.active:
-            assert self.conversation is not None
             return Response([Reply(self.text("round_busy")), self.where_they_are()])
         if repo.took_round(self.session, self.participant.id, round_id):
             return Response([Reply(self.text("round_already_done"))])
@@ -1036,6 +1038,9 @@ class Turn:
         reactions.record_reaction(self.session, self.participant.id, theme, status.key, reaction)
         if reaction is not Reaction.SAY_MORE:
             return Response(notice=self.text("feedback_noted"))
+        if self.case is not None:
+            # Their words go to the youth worker reading along, not to the feedback.
+            return Response([Reply(self.text("handover_already_open"))])
         if self.active:
             # In the middle of questions: their next words belong to those.
             return Response([Reply(self.text("round_busy")), self.where_they_are()])

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.engine import Command, Response, Start, SurveyEngine
 from privacy.identity import CallbackCodec
-from storage import Database, OutboxMessage
+from storage import Conversation, Database, OutboxMessage
 from storage import outbox as outbox_rows
 from storage.models import OutboxKind, OutboxStatus
 from survey.config import StartCode, Survey
@@ -23,6 +23,7 @@ from tests.support.chat import (
     advance_to,
     answer_current,
     consent,
+    give_a_case,
     latest_participation,
     option_label,
     participant,
@@ -291,3 +292,19 @@ async def test_profile_questions_in_a_follow_up_round_are_passed_over_when_known
 
     assert joined.step == "q:anything"
     assert texts(joined)[-1] == f"{t(extended, 'progress', number=3, total=3)} ?"
+
+
+async def test_no_round_starts_while_a_youth_worker_reads_along(
+    engine: SurveyEngine, survey: Survey, database: Database
+) -> None:
+    chat = Chat(engine)
+    await finish_first_round(chat, survey)
+    await give_a_case(database)
+    with database.transaction() as session:
+        # A case pauses the conversation, as the handover does.
+        session.execute(update(Conversation).values(paused=True))
+
+    pressed = await chat.press(t(survey, "button_join_round"), await invitation(engine, survey))
+
+    assert texts(pressed) == [t(survey, "handover_already_open")]
+    assert len(await participations(database)) == 1
