@@ -269,7 +269,6 @@ class Tally:
     failed: int = 0
     # Interrupted runs before this one: in flight when the sender died.
     recovered_uncertain: int = 0
-    held: int = 0  # times a message was put off for quiet hours
 
 
 class Pacer:
@@ -392,7 +391,6 @@ class OutboxSender:
                 and not is_adult(self.survey, repo.latest_age_band(session, participant.id))
             ):
                 message.due_at = quiet.over_at(now).astimezone(UTC)
-                tally.held += 1
                 return True
             if repo.mid_survey(session, participant.id):
                 outbox.mark(session, message.id, OutboxStatus.WAITING)

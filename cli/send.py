@@ -55,12 +55,12 @@ def _round(survey: Survey, round_id: str) -> Round:
     raise typer.Exit(2)
 
 
-def _check_filters(survey: Survey, sources: list[str], bands: list[str], themes: list[str]) -> None:
+def _check_filters(survey: Survey, filters: Filters) -> None:
     """Unknown filter values are a mistake, not an empty audience."""
     for values, known, option in (
-        (sources, [s.id for s in survey.sources], "--source"),
-        (bands, [b.id for b in survey.age_bands], "--age-band"),
-        (themes, survey.theme_ids, "--theme"),
+        (filters.sources, [s.id for s in survey.sources], "--source"),
+        (filters.age_bands, [b.id for b in survey.age_bands], "--age-band"),
+        (filters.themes, survey.theme_ids, "--theme"),
     ):
         unknown = [value for value in values if value not in known]
         if unknown:
@@ -155,7 +155,7 @@ def send(
     survey = load_config(settings)
     round_ = _round(survey, round_id)
     filters = Filters(tuple(source or ()), tuple(age_band or ()), tuple(theme or ()))
-    _check_filters(survey, list(filters.sources), list(filters.age_bands), list(filters.themes))
+    _check_filters(survey, filters)
     duration = parse_spread(spread)
     require_token(settings, yes)
     today = local(datetime.now(UTC)).date()

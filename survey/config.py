@@ -528,7 +528,13 @@ class Survey(_Model):
 
     def question(self, question_id: str) -> Question | None:
         """The question with this id in any round, or None."""
-        return next((q for q in self.all_questions() if q.id == question_id), None)
+        # No list or dict built: the engine looks a question up on every event. (A cached
+        # index would go stale in a model_copy that changes the rounds.)
+        for questions in (self.questions, *(r.questions for r in self.rounds)):
+            for question in questions:
+                if question.id == question_id:
+                    return question
+        return None
 
     def round_questions(self) -> dict[str, tuple[Question, ...]]:
         """Each round's questions by round id, the first round first."""

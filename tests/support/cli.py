@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -59,4 +60,18 @@ def run_jeugdstem(
         completed.returncode,
         completed.stdout.decode("utf-8"),
         completed.stderr.decode("utf-8"),
+    )
+
+
+def run_bot_beside(folder: Path, name: str, text: str) -> Result:
+    """`jeugdstem run` on a copy of config.yml in ``folder`` with ``name`` (offers.yml,
+    feedback.yml) beside it holding ``text``; for files that must stop the bot starting."""
+    shutil.copy(REPO / "config.yml", folder / "config.yml")
+    (folder / name).write_text(text, encoding="utf-8")
+    return run_jeugdstem(
+        f"sqlite:///{folder / 'j.db'}",
+        "run",
+        config=folder / "config.yml",
+        cwd=folder,
+        extra_env={"TELEGRAM_BOT_TOKEN": "123:not-used", "TELEGRAM_API_URL": "http://127.0.0.1:9"},
     )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from survey.config import ConfigError, Survey
 from survey.feedback import FeedbackStatus, load_feedback
-from tests.support.cli import run_jeugdstem
+from tests.support.cli import run_bot_beside
 from tests.support.paths import REPO
 
 SHIPPED = (REPO / "feedback.yml").read_text(encoding="utf-8")
@@ -85,18 +84,9 @@ def test_niet_mogelijk_needs_a_reason(survey: Survey, tmp_path: Path) -> None:
 
 
 def test_a_broken_feedback_file_keeps_the_bot_from_starting(tmp_path: Path) -> None:
-    shutil.copy(REPO / "config.yml", tmp_path / "config.yml")
-    (tmp_path / "feedback.yml").write_text(
-        SHIPPED.replace("  transport:\n", "  vervoer:\n"), encoding="utf-8"
-    )
+    broken = SHIPPED.replace("  transport:\n", "  vervoer:\n")
 
-    result = run_jeugdstem(
-        f"sqlite:///{tmp_path / 'j.db'}",
-        "run",
-        config=tmp_path / "config.yml",
-        cwd=tmp_path,
-        extra_env={"TELEGRAM_BOT_TOKEN": "123:not-used", "TELEGRAM_API_URL": "http://127.0.0.1:9"},
-    )
+    result = run_bot_beside(tmp_path, "feedback.yml", broken)
 
     assert result.returncode == 2, result.stderr
     assert f"{tmp_path / 'feedback.yml'}:" in result.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from survey.config import ConfigError, Survey
 from survey.offers import Catalogue, load_catalogue
-from tests.support.cli import run_jeugdstem
+from tests.support.cli import run_bot_beside
 from tests.support.paths import REPO
 
 OFFERS_TEXT = (REPO / "offers.yml").read_text(encoding="utf-8")
@@ -124,17 +123,8 @@ def test_an_offer_runs_from_its_start_to_its_end_inclusive(survey: Survey) -> No
 
 
 def test_a_broken_offers_file_keeps_the_bot_from_starting(tmp_path: Path) -> None:
-    shutil.copy(REPO / "config.yml", tmp_path / "config.yml")
-    (tmp_path / "offers.yml").write_text(
-        OFFERS_TEXT.replace("themes: [cost]\n", "themes: [kost]\n"), encoding="utf-8"
-    )
-    result = run_jeugdstem(
-        f"sqlite:///{tmp_path / 'j.db'}",
-        "run",
-        config=tmp_path / "config.yml",
-        cwd=tmp_path,
-        extra_env={"TELEGRAM_BOT_TOKEN": "123:not-used", "TELEGRAM_API_URL": "http://127.0.0.1:9"},
-    )
+    broken = OFFERS_TEXT.replace("themes: [cost]\n", "themes: [kost]\n")
+    result = run_bot_beside(tmp_path, "offers.yml", broken)
     assert result.returncode == 2, result.stderr
     assert f"{tmp_path / 'offers.yml'}:" in result.stderr
     assert "offers.0.themes.0: 'kost' is no barrier theme" in result.stderr

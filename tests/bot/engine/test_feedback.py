@@ -74,6 +74,21 @@ async def finished(walker: SurveyEngine, survey: Survey) -> None:
     await chat.press(t(survey, "button_opt_in_yes"))
 
 
+async def hold_feedback(database: Database, status: FeedbackStatus) -> None:
+    """Feedback on transport at this status, held (waiting) until the participant's round ends."""
+    person = await participant(database)
+    assert person is not None
+    subject = str(FeedbackSubject("transport", status))
+    with database.transaction() as session:
+        outbox_rows.enqueue(session, OutboxKind.FEEDBACK, subject, [(person.id, TODAY)])
+        session.execute(select(OutboxMessage)).scalar_one().status = OutboxStatus.WAITING
+
+
+def held_status(database: Database) -> str:
+    with database.transaction() as session:
+        return session.execute(select(OutboxMessage.status)).scalar_one()
+
+
 def reactions(database: Database) -> list[tuple[str, str, str]]:
     with database.transaction() as session:
         rows = session.execute(select(FeedbackReaction)).scalars()
@@ -163,19 +178,13 @@ async def test_feedback_held_for_the_end_of_a_round_comes_with_it(
 ) -> None:
     chat = Chat(walker)
     await consent(chat, survey)
-    person = await participant(database)
-    assert person is not None
-    subject = str(FeedbackSubject("transport", FeedbackStatus.DONE))
-    with database.transaction() as session:
-        outbox_rows.enqueue(session, OutboxKind.FEEDBACK, subject, [(person.id, TODAY)])
-        session.execute(select(OutboxMessage)).scalar_one().status = OutboxStatus.WAITING
+    await hold_feedback(database, FeedbackStatus.DONE)
     await advance_to(chat, survey, "opt_in")
 
     done = await chat.press(t(survey, "button_opt_in_yes"))
 
     assert done.replies[-1] == feedback_message(walker).replies[0]
-    with database.transaction() as session:
-        assert session.execute(select(OutboxMessage.status)).scalar_one() == OutboxStatus.SENT
+    assert held_status(database) == OutboxStatus.SENT
 
 
 async def test_held_feedback_whose_status_changed_since_is_not_sent(
@@ -184,16 +193,10 @@ async def test_held_feedback_whose_status_changed_since_is_not_sent(
     # Queued while the status was "op de agenda"; staff have since written "gedaan".
     chat = Chat(walker)
     await consent(chat, survey)
-    person = await participant(database)
-    assert person is not None
-    subject = str(FeedbackSubject("transport", FeedbackStatus.ON_THE_AGENDA))
-    with database.transaction() as session:
-        outbox_rows.enqueue(session, OutboxKind.FEEDBACK, subject, [(person.id, TODAY)])
-        session.execute(select(OutboxMessage)).scalar_one().status = OutboxStatus.WAITING
+    await hold_feedback(database, FeedbackStatus.ON_THE_AGENDA)
     await advance_to(chat, survey, "opt_in")
 
     done = await chat.press(t(survey, "button_opt_in_yes"))
 
     assert [r.text for r in done.replies] == [t(survey, "opt_in_yes")]
-    with database.transaction() as session:
-        assert session.execute(select(OutboxMessage.status)).scalar_one() == OutboxStatus.CANCELLED
+    assert held_status(database) == OutboxStatus.CANCELLED
