@@ -14,7 +14,9 @@ Why each technique:
   with POSSIBLE leniency, so made-up but well-formed numbers count too, and a
   match must start with ``+``, ``00`` or ``0``: that keeps years, prices,
   times and dotted dates out. Numbers written back to back, which the matcher
-  reads as one too-long number, are split where a new one starts.
+  reads as one too-long number, are split where a new one starts. Digits
+  written as words ("nul vier achtenzeventig 23 45 67") count when the run
+  starts with zero and holds nine or ten digits, as a Belgian number does.
 - E-mail: a regular expression, plus the spelled-out forms ("lisa at gmail
   dot com", "(at)", "[dot]") when they end in a common top-level domain.
 - IBAN: a pattern for the start (two letters, two digits), the length of the
@@ -35,7 +37,9 @@ Why each technique:
   form (dotted date, a dash) always, and a number with the serial and the
   check digits set apart ("05 03 14 123 45", "050314-123-45") when its
   birth date is plausible. Written together ("05031412345", "05.03.14-12345"),
-  eleven digits could be anything, so there the mod-97 check must match.
+  eleven digits could be anything, so there the mod-97 check must match,
+  unless the answer itself calls it a rijksregisternummer ("mijn rrn is ...",
+  "registre national"): then any grouping and any check digits count.
 - Addresses: a street word (a Dutch street suffix such as -straat, -stroatje,
   -steenweg, -laan, -markt; a French "rue/avenue ..."; an English "...
   Street") followed by a house number, or a capitalised street after "ik woon
@@ -64,7 +68,9 @@ Why each technique:
   West-African names. Names that are also ordinary words ("Said", "Can",
   "Grace", marked "~") count only capitalised and right after a cue; after a
   weak cue such as "ik ben", a lowercase name counts only from the hand-kept
-  part ("ik ben sara", not "ik ben oke").
+  part ("ik ben sara", not "ik ben oke"). One cue covers a list ("mijn neven
+  Bilal en Ayoub") and a name in apposition ("de monitor, jens, was ...",
+  which must end at a comma so "mijn vader, elke zaterdag" stays).
 - Public figures: an athlete or artist on a short curated list
   (``privacy/data/pii/public_figures.txt``) stays when the answer names them
   as a role model ("zoals", "fan van", "idool", "voorbeeld" ...), since that
@@ -339,7 +345,24 @@ _NATIONAL_ID = re.compile(
 _ID_HAS_DASH = re.compile(_ID_DASH)
 
 
+# A number the answer itself calls a national register number counts in any grouping and
+# with any check digits: "mijn rrn is 06041221845", "0 9 0 7 1 4 2 6 8 5 3".
+_ID_CUE = re.compile(
+    r"(?<![\w])(?:rijksregister\w*|rrn|insz|registre[ \t]+national|num[ée]ro[ \t]+national"
+    r"|national[ \t]+(?:register[ \t]+|id[ \t]+|identification[ \t]+)?number|kids-?id|e-?id"
+    r"|identiteitskaart|carte[ \t]+d'identit[ée]|id[ \t]+card)(?![\w])",
+    re.IGNORECASE,
+)
+_DIGIT_RUN = re.compile(rf"(?<![\w+.,/-])\d(?:(?:[ .]|[ \t]?{_ID_DASH}[ \t]?)?\d)*(?![\w])")
+
+
 def _national_ids(text: str) -> Iterator[Span]:
+    if _ID_CUE.search(text):
+        for run in _DIGIT_RUN.finditer(text):
+            digits = re.sub(r"\D", "", run.group())
+            month, day = int(digits[2:4] or 0), int(digits[4:6] or 0)
+            if len(digits) == 11 and month % 20 <= 12 and month <= 52 and day <= 31:
+                yield run.start(), run.end(), "national_id"
     for match in _NATIONAL_ID.finditer(text):
         month, day = int(match[3]), int(match[4])
         date_sep, before_serial, before_check = match[2], match[5], match[7]
@@ -372,11 +395,80 @@ _PHONE_RUN = re.compile(r"\+?\(?\d[\d \t\u00a0./()-]{6,}\d")
 _PHONE_PIECE = re.compile(r"(?<=\s)(?=\(?[+0])")
 
 
+# Digits written as words, alone or between digit groups: "nul vier zes acht 51 09 77",
+# "nul vier achtenzeventig 23 45 67". Only a run that starts with zero, as every Belgian
+# number does, and holds nine or ten digits; so "twee of drie keer" never counts.
+_DIGIT_WORDS: Final = {
+    "nul": "0", "zero": "0", "zéro": "0", "een": "1", "één": "1", "eén": "1", "twee": "2",
+    "drie": "3", "vier": "4", "vijf": "5", "zes": "6", "zeven": "7", "acht": "8", "negen": "9",
+    "tien": "10", "elf": "11", "twaalf": "12", "dertien": "13", "veertien": "14",
+    "vijftien": "15", "zestien": "16", "zeventien": "17", "achttien": "18", "negentien": "19",
+    "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6", "sept": "7",
+    "huit": "8", "neuf": "9", "dix": "10", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
+}  # fmt: skip
+_TENS: Final = {
+    "twintig": "2", "dertig": "3", "veertig": "4", "vijftig": "5", "zestig": "6",
+    "zeventig": "7", "tachtig": "8", "negentig": "9",
+}  # fmt: skip
+_UNITS_BEFORE_TENS: Final = {"een": "1", "één": "1", "twee": "2", "drie": "3", "vier": "4",
+    "vijf": "5", "zes": "6", "zeven": "7", "acht": "8", "negen": "9"}  # fmt: skip
+_COMPOUND = re.compile(
+    rf"({'|'.join(_UNITS_BEFORE_TENS)})[eë]n({'|'.join(_TENS)})|({'|'.join(_TENS)})"
+)
+_NUMBER_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+_NUMBER_GAP = re.compile(r"[ \t\u00a0]*[./-]?[ \t\u00a0]*")
+_STARTS_SPELLED: Final = frozenset({"nul", "zero", "zéro"})
+
+
+def _spelled_digits(token: str) -> str | None:
+    """The digits a token stands for ("vier" 4, "achtenzeventig" 78, "51"), else None."""
+    if token.isdigit():
+        return token
+    lowered = token.casefold()
+    if lowered in _DIGIT_WORDS:
+        return _DIGIT_WORDS[lowered]
+    compound = _COMPOUND.fullmatch(lowered)
+    if compound is None:
+        return None
+    if compound[3]:
+        return _TENS[compound[3]] + "0"
+    return _TENS[compound[2]] + _UNITS_BEFORE_TENS[compound[1]]
+
+
+def _spelled_phones(text: str) -> Iterator[Span]:
+    lowered = text.casefold()
+    if not any(word in lowered for word in _STARTS_SPELLED):
+        return
+    tokens = list(_NUMBER_TOKEN.finditer(text))
+    index = 0
+    while index < len(tokens):
+        if tokens[index].group().casefold() not in _STARTS_SPELLED:
+            index += 1
+            continue
+        digits, words, end = "", 0, index
+        while end < len(tokens):
+            if end > index and not _NUMBER_GAP.fullmatch(
+                text, tokens[end - 1].end(), tokens[end].start()
+            ):
+                break
+            value = _spelled_digits(tokens[end].group())
+            if value is None:
+                break
+            digits += value
+            words += not tokens[end].group().isdigit()
+            end += 1
+        if 9 <= len(digits) <= 10:
+            yield tokens[index].start(), tokens[end - 1].end(), "phone"
+        index = max(end, index + 1)
+
+
 def _phones(text: str) -> list[Span]:
+    spelled = list(_spelled_phones(text))
     # Prefilters use C-level scans: exports redact every answer, 100,000 at a time.
     if len(_DIGIT.findall(text)) < 7:
-        return []
-    found = list(_matched_phones(text))
+        return spelled
+    found = [*spelled, *_matched_phones(text)]
     # Numbers written back to back ("0470 12 34 56 0486 11 22 33") defeat the matcher: look
     # again at what it left of each run of phone characters, one piece per number start, as
     # long as every piece so far was a number.
@@ -605,7 +697,7 @@ def _handle_span(text: str, match: re.Match[str]) -> Span:
 # --------------------------------------------------------------------------- address
 
 _STRONG_SUFFIXES: Final = (
-    "straat", "straatje", "stroat", "stroate", "stroatje", "strotje", "steenweg", "stwg",
+    "straat", "straatje", "stroat", "stroate", "stroatje", "strotje", "strate", "steenweg", "stwg",
     "laan", "dreef", "kaai", "singel", "gracht", "wegel", "dijk",
 )  # fmt: skip
 _CAPITAL_SUFFIXES: Final = (
@@ -769,6 +861,10 @@ _PARTICLES: Final = _words(
     di dos do del della von ten ter mac
     """
 )
+# Particles that, lowercase between a first name and a word, make it a surname ("ben" and
+# "de" are also ordinary words).
+_LOWERCASE_PARTICLES: Final = frozenset({"el", "al", "bou", "ait", "aït", "abou", "abu"})
+_PARTICLE_WORD = re.compile(r"(?<![\w'’-])(?:el|al|bou|ait|aït|abou|abu)(?![\w'’-])")
 # A surname (or any name after a cue) never ends like an institution or a street.
 _NON_NAME_SUFFIXES: Final = (
     "college", "school", "instituut", "atheneum", "lyceum", "abdij", "stadion", "centrum",
@@ -780,7 +876,7 @@ _LOWERCASE_AMBIGUOUS: Final = _words(
     """
     an ben bo lou max lies fien roos iris amber jade fleur noor els ward stan vic joke jean frans
     toon staf lut ine sien saar liv ion ana aya rim hind lama rama hala reem sena awa hawa ava amy
-    lore mona cas jan will may mark ali tim nick
+    lore mona cas jan will may mark ali tim nick elke
     """
 )
 
@@ -789,11 +885,17 @@ _STRONG_INTRO = (
     r"|m'n[ \t]+naam[ \t]+is|me[ \t]+naam[ \t]+is|my[ \t]+name[ \t]+is|my[ \t]+name's"
     r"|je[ \t]+m'appelle|je[ \t]+m’appelle|je[ \t]+mappelle|j[ \t]*m'appelle|mon[ \t]+nom[ \t]+est"
     r"|mon[ \t]+prénom[ \t]+est|i[ \t]+am[ \t]+called|they[ \t]+call[ \t]+me"
+    # West-Flemish "'k eete" (ik heet)
+    r"|ik[ \t]+eete|'k[ \t]*eete|’k[ \t]*eete|k[ \t]*eete|'k[ \t]*hete|k[ \t]*hete"
 )
 _WEAK_INTRO = (
     r"ik[ \t]+ben|'k[ \t]*ben|k[ \t]*ben|'k[ \t]*zin|k[ \t]*zin|'k[ \t]*zijn|i'm|i’m|i[ \t]+am"
     r"|je[ \t]+suis|moi[ \t]+c'est|moi[ \t]+c’est|c'est|c’est|dit[ \t]+is|this[ \t]+is"
     r"|hier[ \t]+is"
+    # someone else's name or a nickname: "mijn vriendin heet Jana", "iedereen noemt me Emeka"
+    r"|heet|heette|heten|noemt[ \t]+me|noemen[ \t]+me|noemt[ \t]+mij|noemen[ \t]+mij"
+    r"|call[ \t]+me|calls[ \t]+me|is[ \t]+called|on[ \t]+m'appelle|on[ \t]+m’appelle"
+    r"|s'appelle|s’appelle|appelle-moi"
 )
 _ROLES = (
     r"trainer|trainster|coach|leider|leidster|leiding|monitor|monitrice|animator|animatrice"
@@ -801,12 +903,18 @@ _ROLES = (
     r"|mijnheer|menier|dhr\.?|mr\.?|mrs\.?|ms\.?|miss|mister|madame|mme\.?|monsieur|mademoiselle"
     r"|mlle\.?|prof\.?|professor|leerkracht|leraar|lerares|directeur|directrice|teacher|sir"
     r"|dokter|dr\.?|huisarts|psycholoog|psychologe|titularis|opvoeder|opvoedster|hoca|hocam"
+    r"|youth[ \t]+leader|youth[ \t]+worker|leader|instructor|instructeur|instructrice"
+    r"|entraîneur|entraineur|entraîneuse|entraineuse|animateur|éducateur|éducatrice|educateur"
+    r"|educatrice|educator|babysit|babysitter"
+    # "my friend" and "brother" in Darija and Turkish, used as a title: "Sahbi Anouar"
+    r"|sahbi|sahbe|khoya|khouya|kanka|kardeşim|kardesim"
     # kinship words used as a title: "tante Naima", "nonkel Mehmet", "oma Fatima"
     r"|tante|tantetje|nonkel|oom|oma|opa|bomma|bompa|moemoe|tata|tonton|tatie|teyze|amca|dayı"
     r"|dayi|abla|abi|khalti|khalto|3ammi|ammi|babcia|dziadek|ciocia|wujek|bunica|bunicul"
 )
 _RELATIONS = (
-    r"(?:mijn|m'n|mn|me|my|mon|ma|mes|onze|ons|our|zijn|z'n|haar|his|her)[ \t]+"
+    r"(?:mijn|m'n|mn|me|my|mon|ma|mes|onze|ons|our|zijn|z'n|zen|haar|eur|under|ulder|hun"
+    r"|his|her|their|ton|ta|tes|son|sa|ses|notre|nos)[ \t]+"
     r"(?:(?:beste|best|bestie|lieve|meilleur|meilleure|kleine|klein|grote|groot|oudere|jongere"
     r"|oudste|jongste|ex|nieuwe|vorige|eerste|petit|petite|grand|grande|little|big|older"
     r"|younger|old|new)[ \t-]+)?"
@@ -819,12 +927,26 @@ _RELATIONS = (
     r"|makker|pote|bff|broer|broertje|zus|zusje|zuster|neef|nicht|nonkel|tante|oom|bompa|bomma"
     r"|opa|oma|papa|mama|pa|ma|vader|moeder|stiefvader|stiefmoeder|plusmama|pluspapa|buurman"
     r"|buurvrouw|klasgenoot|collega|copain|copine|ami|amie|frère|sœur|soeur|cousin|cousine"
-    r"|friend|boyfriend|girlfriend|brother|sister|mate|bro|mum|mom|dad|mère|mere|père|pere|maman)"
+    r"|friend|boyfriend|girlfriend|brother|sister|mate|bro|mum|mom|dad|mère|mere|père|pere|maman"
+    # plurals, for a list of names: "mijn neven Bilal en Ayoub"
+    r"|vrienden|vriendinnen|vriendjes|maten|makkers|neven|nichten|nichtjes|neefjes|broers"
+    r"|zussen|zusjes|kozijns|kozijnen|friends|cousins|brothers|sisters|amis|amies|copains"
+    r"|copines|potes|cousines|frères|sœurs|soeurs"
+    # West-Flemish and chat: "me broere yusuf", "me moatje kacper", "mn bff noor"
+    r"|broere|zustere|zuste|nichte|neve|kozyn|kozine|kozinne|moatje|moate|moaten"
+    r"|vriendinne|gebuur|gebuurvrouwe|gebuurman|buurvrouwe|meme|memee|pepe"
+    r"|moeke|vake|stiefpa|stiefma|schatje|schat|besty|bestie|pleegmoeder|pleegvader"
+    r"|pleegbroer|pleegzus|babysit|babysitter|man|vrouw|husband|wife|mari"
+    # Darija and Turkish kinship words in Dutch sentences: "mijn khoya Bilal", "mijn kanka Burak"
+    r"|khoya|khouya|khay|khti|okhti|kanka|sahbi|sahbe|khalti|khali"
+    r"|aunt|auntie|uncle|grandma|grandpa|granny|nan|gran|stepdad|stepmom|stepmum|stepbrother"
+    r"|stepsister|neighbour|neighbor|niece|nephew|oncle|voisin|voisine|mamie|papy|papi"
+    r"|grand-mère|grand-père|beau-père|belle-mère|demi-frère|demi-sœur|demi-soeur)"
 )
 _NAME_CUE = re.compile(
     rf"(?<![\w'’])(?:(?P<strong>{_STRONG_INTRO})|(?P<weak>{_WEAK_INTRO})"
     rf"|(?P<role>{_ROLES})|(?P<relation>{_RELATIONS}))"
-    r"(?![\w])[ \t\u00a0]*:?[ \t\u00a0]*(?P<article>(?-i:de|den)[ \t]+)?",
+    r"(?![\w])[ \t\u00a0]*(?P<colon>[:,])?[ \t\u00a0]*(?P<article>(?-i:de|den)[ \t]+)?",
     re.IGNORECASE,
 )
 
@@ -1010,7 +1132,7 @@ class _Tokens:
 
 def _names(text: str) -> Iterator[Span]:
     # text.lower() differs from text exactly when something in it is upper- or titlecase.
-    if text.lower() == text and not _NAME_CUE.search(text):
+    if text.lower() == text and not _NAME_CUE.search(text) and not _PARTICLE_WORD.search(text):
         return
     tokens = _Tokens(text)
     words = tokens.words
@@ -1028,6 +1150,17 @@ def _names(text: str) -> Iterator[Span]:
         span = tokens.spans[index][0], tokens.spans[end - 1][1]
         if not _is_public_figure(text[span[0] : span[1]], role_model=role_model):
             yield span[0], span[1], "name"
+    # All lowercase, a first name and an Arabic or Berber particle: "amina el idrissi".
+    for index, word in enumerate(words[:-2]):
+        if (
+            words[index + 1] in _LOWERCASE_PARTICLES
+            and _lowercase_name(word, curated_only=False)
+            and tokens.adjacent(index, index + 1)
+            and tokens.adjacent(index + 1, index + 2)
+            and words[index + 2].islower()
+            and words[index + 2] not in _common_words()
+        ):
+            yield tokens.spans[index][0], tokens.spans[index + 2][1], "name"
     # A cue, then a name: "mevrouw Claeys", "mijn vriendin lisa", "ik ben de Jonas".
     for cue in _NAME_CUE.finditer(text):
         # "ik ben de Jonas": a West-Flemish article before a first name stays; "mevrouw de Vos":
@@ -1053,6 +1186,8 @@ def _names(text: str) -> Iterator[Span]:
             )
             if weak and not lexicon_first:
                 continue
+        if cue["colon"] == "," and not lexicon_first:
+            continue  # "mijn broer, die ...": after a comma only a known first name
         if lexicon_first:
             end = tokens.surname_end(first + 1) if tokens.adjacent(first, first + 1) else None
             end = end or first + 1
@@ -1062,9 +1197,45 @@ def _names(text: str) -> Iterator[Span]:
                 continue
             end = found
         span = tokens.spans[first][0], tokens.spans[end - 1][1]
+        if cue["colon"] == "," and not _APPOSITION_END.match(text, span[1]):
+            continue  # "mijn vader, elke zaterdag": a name in apposition ends at a comma
         if weak and _is_public_figure(text[span[0] : span[1]], role_model=role_model):
             continue  # "ik ben fan van ..." is no introduction; "mijn trainer X" always counts
         yield span[0], span[1], "name"
+        yield from _listed_names(tokens, end)
+
+
+_APPOSITION_END = re.compile(r"[ \t]*(?:[,.!?;:)]|$)")
+# Between the names of a list: "Noor, Lina en Febe", "Bilal and Ayoub", "Karim et Nabil".
+_LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:(?:en|and|et|&)[ \t]+)?|[ \t]+(?:en|and|et|&)[ \t]+)")
+
+
+def _listed_names(tokens: _Tokens, index: int) -> Iterator[Span]:
+    """The names listed after a cued one ("mijn vriendinnen Noor, Lina en Febe")."""
+    words = tokens.words
+    while index < len(words):
+        gap = _LIST_GAP.match(tokens.text, tokens.spans[index - 1][1])
+        if gap is None or gap.end() not in tokens.by_start:
+            return
+        index = tokens.by_start[gap.end()]
+        word = words[index]
+        if word.islower():
+            if not _lowercase_name(word, curated_only=False):
+                return
+            end = index + 1
+        elif _is_capitalised(word) and _is_first_name(word):
+            if word.casefold() in _common_words():
+                return
+            surname = tokens.surname_end(index + 1) if tokens.adjacent(index, index + 1) else None
+            end = surname or index + 1
+        else:
+            # a capitalised word in the middle of a list of names is one too: "en Febe"
+            found = tokens.surname_end(index)
+            if found is None:
+                return
+            end = found
+        yield tokens.spans[index][0], tokens.spans[end - 1][1], "name"
+        index = end
 
 
 # "zoals", "net als", "fan van", "idool", "voorbeeld", "held" ... in the same answer.
@@ -1076,6 +1247,7 @@ _ROLE_MODEL_CUE = re.compile(
     r"|favoriet|favoriete|favo|fav|fave|favorite|favourite|lievelings\w*|préféré|préférée"
     r"|supporter|supporteren|comme|goat|legende|legend|wil[ \t]+worden|want[ \t]+to[ \t]+be"
     # talk about someone's public role: "de beste speler", "mijn favoriete rapper"
+    r"|volg|volgt|volgen|follow|follows|modèle|modele|schrijver|schrijfster|auteur|author"
     r"|speler|spelers|voetballer|voetbalster|atleet|atlete|wielrenner|tennisser|zanger"
     r"|zangeres|rapper|artiest|artieste|actrice|acteur|influencer|youtuber|player|singer)"
     r"(?![\w])",

@@ -627,3 +627,99 @@ def test_the_barrier_answers_stay_unchanged() -> None:
     assert len(answers) > 1000
     changed = [text for text in answers if redact(text) != text]
     assert changed == []
+
+
+# ------------------------------------------------------------- the PII development set
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list of names after one cue
+        ("mijn neven Bilal en Ayoub spelen futsal", "mijn neven [naam] en [naam] spelen futsal"),
+        ("My friends Noor, Lina and Febe want to", "My friends [naam], [naam] and [naam] want to"),
+        ("mijn broer Omar en ik", "mijn broer [naam] en ik"),
+        # West-Flemish and chat relation words, lowercase names
+        ("me broere yusuf goat olle woensdag", "me broere [naam] goat olle woensdag"),
+        ("me kozine oksana sprikt nog gin vlams", "me kozine [naam] sprikt nog gin vlams"),
+        ("mijn khoya Bilal is de beste", "mijn khoya [naam] is de beste"),
+        ("Sahbi Anouar zoekt een boksclub", "Sahbi [naam] zoekt een boksclub"),
+        ("My aunt Nadia lives there", "My aunt [naam] lives there"),
+        ("Mon entraîneur Olivier dit", "Mon entraîneur [naam] dit"),
+        # a name in apposition, between commas
+        ("de monitor, jens, was de beste", "de monitor, [naam], was de beste"),
+        ("belt mo me vader, hassan, ip", "belt mo me vader, [naam], ip"),
+        ("in de zaak van mijn vader, elke zaterdag", "in de zaak van mijn vader, elke zaterdag"),
+        # introductions and names given to others
+        ("'k eete Mariam, 'k zin 17.", "'k eete [naam], 'k zin 17."),
+        ("Mijn beste vriendin heet Jana, maar", "Mijn beste vriendin heet [naam], maar"),
+        ("iedereen noemt me Emeka", "iedereen noemt me [naam]"),
+        # lowercase, a first name and an Arabic particle
+        ("amina el idrissi en ik", "[naam] en ik"),
+    ],
+)
+def test_names_in_lists_dialect_apposition_and_introductions(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bel haar op nul vier zes acht 51 09 77.", "bel haar op [telefoon]."),
+        ("belt hem ip nul vier achtenzeventig 23 45 67", "belt hem ip [telefoon]"),
+        ("op nul 4 vijf 6 12 34 56 😂", "op [telefoon] 😂"),
+        ("twee of drie keer per week", "twee of drie keer per week"),
+        ("we verloren met nul tegen drie", "we verloren met nul tegen drie"),
+    ],
+)
+def test_phone_numbers_written_in_words(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mn rrn is 06041221845 idk", "mn rrn is [rijksregisternummer] idk"),
+        ("Registre national : 07022812346", "Registre national : [rijksregisternummer]"),
+        (
+            "het rijksregisternummer van mijn zus is 0 9 0 7 1 4 2 6 8 5 3, zij is 16",
+            "het rijksregisternummer van mijn zus is [rijksregisternummer], zij is 16",
+        ),
+        (
+            "mijn rijksregisternummer is 10.08.21 198 61.",
+            "mijn rijksregisternummer is [rijksregisternummer].",
+        ),
+        # without a cue, eleven digits in a row still need valid check digits
+        ("ordernummer 06041221845", "ordernummer 06041221845"),
+        # a phone number beside the cue stays a phone number
+        ("rrn kwijt, bel 0470 12 34 56", "rrn kwijt, bel [telefoon]"),
+    ],
+)
+def test_a_number_called_a_national_register_number_counts_in_any_grouping(
+    text: str, expected: str
+) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("'k woane in de kapucijnenstrate nummer 33, boven", "'k woane in de [adres], boven"),
+        ("in de groeningestrate 5.", "in de [adres]."),
+    ],
+)
+def test_west_flemish_streets(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik volg Kevin De Bruyne en Romelu Lukaku op Instagram.",
+        "Lotte Kopecky es e beest ip de fiets.",
+        "Mon modèle, c'est Nafi Thiam.",
+        "Mijn lievelingsschrijver is Bart Moeyaert.",
+    ],
+)
+def test_public_figures_without_a_private_cue_stay(text: str) -> None:
+    assert redact(text) == text
