@@ -350,6 +350,7 @@ _ID_HAS_DASH = re.compile(_ID_DASH)
 _ID_CUE = re.compile(
     r"(?<![\w])(?:rijksregister\w*|rrn|insz|registre[ \t]+national|num[ée]ro[ \t]+national"
     r"|national[ \t]+(?:register[ \t]+|id[ \t]+|identification[ \t]+)?number|kids-?id|e-?id"
+    r"|register[ \t]+number"
     r"|identiteitskaart|carte[ \t]+d'identit[ée]|id[ \t]+card)(?![\w])",
     re.IGNORECASE,
 )
@@ -880,6 +881,20 @@ _LOWERCASE_AMBIGUOUS: Final = _words(
     """
 )
 
+# Of _LOWERCASE_AMBIGUOUS, the names that are nouns or adjectives rather than verbs or
+# function words: a name right after a relation word ("mijn zus noor", "my girlfriend jade").
+_NOUN_NAMES: Final = _words(
+    """
+    noor roos iris amber jade fleur fien els ine lies liv sien saar lore mona sena aya hind
+    lama rim reem hala rama awa hawa ava amy lou lut toon staf frans jean joke elke vic
+    """
+)
+# "sara haar broer", "Arne ze zuster", "yara haar nummer": the name of the one it belongs to.
+_POSSESSOR_WORDS = r"haar|heur|eur|zijn|zn|z'n|ze|zen|his|her"
+_TITLE_AFTER = re.compile(
+    r"(?<![\w'’])([^\W\d_][\w'’-]*)[ \t]+(?:abi|abla|teyze|amca|hoca|hocam|kanka|bey|hanım"
+    r"|hanim|dayı|dayi|yenge|enişte|enishte)(?![\w'’])"
+)
 _STRONG_INTRO = (
     r"ik[ \t]+heet|'k[ \t]*heet|k[ \t]*heet|ik[ \t]+noem|'k[ \t]*noem|mijn[ \t]+naam[ \t]+is"
     r"|m'n[ \t]+naam[ \t]+is|me[ \t]+naam[ \t]+is|my[ \t]+name[ \t]+is|my[ \t]+name's"
@@ -887,11 +902,13 @@ _STRONG_INTRO = (
     r"|mon[ \t]+prénom[ \t]+est|i[ \t]+am[ \t]+called|they[ \t]+call[ \t]+me"
     # West-Flemish "'k eete" (ik heet)
     r"|ik[ \t]+eete|'k[ \t]*eete|’k[ \t]*eete|k[ \t]*eete|'k[ \t]*hete|k[ \t]*hete"
+    r"|'k[ \t]*heete|k[ \t]*heete|ik[ \t]+heete"
 )
 _WEAK_INTRO = (
     r"ik[ \t]+ben|'k[ \t]*ben|k[ \t]*ben|'k[ \t]*zin|k[ \t]*zin|'k[ \t]*zijn|i'm|i’m|i[ \t]+am"
     r"|je[ \t]+suis|moi[ \t]+c'est|moi[ \t]+c’est|c'est|c’est|dit[ \t]+is|this[ \t]+is"
-    r"|hier[ \t]+is"
+    r"|hier[ \t]+is|'k[ \t]*zyn|k[ \t]*zyn|ik[ \t]+zyn"
+    r"|wij[ \t]+zijn|we[ \t]+zijn|we're|we[ \t]+are|nous[ \t]+sommes|on[ \t]+est"
     # someone else's name or a nickname: "mijn vriendin heet Jana", "iedereen noemt me Emeka"
     r"|heet|heette|heten|noemt[ \t]+me|noemen[ \t]+me|noemt[ \t]+mij|noemen[ \t]+mij"
     r"|call[ \t]+me|calls[ \t]+me|is[ \t]+called|on[ \t]+m'appelle|on[ \t]+m’appelle"
@@ -908,16 +925,26 @@ _ROLES = (
     r"|educatrice|educator|babysit|babysitter"
     # "my friend" and "brother" in Darija and Turkish, used as a title: "Sahbi Anouar"
     r"|sahbi|sahbe|khoya|khouya|kanka|kardeşim|kardesim"
+    # Turkish kinship words that carry their own "my": "annem Hülya", "ablam Merve"
+    r"|annem|babam|ablam|abim|kuzenim|teyzem|halam|amcam|dayım|dayim|dedem|anneannem"
+    r"|babaannem"
+    # compounds: "onze scoutsleider Jasper", "de jeugdconsulent, Pieter-Jan", "kapitein Ward"
+    r"|[^\W\d_]*leider|[^\W\d_]*leidster|[^\W\d_]*consulent|[^\W\d_]*chauffeur|kapitein"
+    r"|captain|capitaine"
     # kinship words used as a title: "tante Naima", "nonkel Mehmet", "oma Fatima"
     r"|tante|tantetje|nonkel|oom|oma|opa|bomma|bompa|moemoe|tata|tonton|tatie|teyze|amca|dayı"
     r"|dayi|abla|abi|khalti|khalto|3ammi|ammi|babcia|dziadek|ciocia|wujek|bunica|bunicul"
 )
-_RELATIONS = (
-    r"(?:mijn|m'n|mn|me|my|mon|ma|mes|onze|ons|our|zijn|z'n|zen|haar|eur|under|ulder|hun"
-    r"|his|her|their|ton|ta|tes|son|sa|ses|notre|nos)[ \t]+"
-    r"(?:(?:beste|best|bestie|lieve|meilleur|meilleure|kleine|klein|grote|groot|oudere|jongere"
+_POSSESSIVES = (
+    r"mijn|m'n|mn|me|my|mon|ma|mes|onze|ons|our|zijn|z'n|zen|haar|eur|under|ulder|hun"
+    r"|his|her|their|ton|ta|tes|son|sa|ses|notre|nos"
+)
+_KIN_ADJECTIVES = (
+    r"beste|best|bestie|lieve|meilleur|meilleure|kleine|klein|grote|groot|oudere|jongere"
     r"|oudste|jongste|ex|nieuwe|vorige|eerste|petit|petite|grand|grande|little|big|older"
-    r"|younger|old|new)[ \t-]+)?"
+    r"|younger|old|new"
+)
+_RELATION_WORDS = (
     r"(?:vriend|vriendin|vriendje|vriendinnetje|lief|liefje|maat|maatje|ex|crush|partner"
     r"|kozijn|kozijntje|nichtje|neefje|schoonzus|schoonbroer|stiefbroer|stiefzus|halfbroer"
     r"|halfzus|tweelingbroer|tweelingzus|peter|meter|petekind|kameraad|klasgenote|klasgenoten"
@@ -941,7 +968,17 @@ _RELATIONS = (
     r"|khoya|khouya|khay|khti|okhti|kanka|sahbi|sahbe|khalti|khali"
     r"|aunt|auntie|uncle|grandma|grandpa|granny|nan|gran|stepdad|stepmom|stepmum|stepbrother"
     r"|stepsister|neighbour|neighbor|niece|nephew|oncle|voisin|voisine|mamie|papy|papi"
-    r"|grand-mère|grand-père|beau-père|belle-mère|demi-frère|demi-sœur|demi-soeur)"
+    r"|grand-mère|grand-père|beau-père|belle-mère|demi-frère|demi-sœur|demi-soeur"
+    r"|va|vava|moat|pete|kozyntje|stiefzuster|schoonzuster|kuzen|kuzin)"
+)
+_RELATIONS = (
+    rf"(?:{_POSSESSIVES}|(?-i:de|den|het|'t|la|le|l'|the|De|La|Le|L'|The))[ \t]*"
+    rf"(?:(?:{_KIN_ADJECTIVES})[ \t-]+)?{_RELATION_WORDS}"
+)
+_POSSESSOR = re.compile(
+    rf"(?<![\w'’@])([^\W\d_][\w'’-]*)[ \t]+(?:{_POSSESSOR_WORDS})[ \t]+"
+    rf"(?:{_RELATION_WORDS}|nummer|gsm|number|adres|adresse|address)(?![\w'’])",
+    re.IGNORECASE,
 )
 _NAME_CUE = re.compile(
     rf"(?<![\w'’])(?:(?P<strong>{_STRONG_INTRO})|(?P<weak>{_WEAK_INTRO})"
@@ -1075,9 +1112,16 @@ def _is_plain_first_name(token: str) -> bool:
     return _in_lexicon(token, lexicon.names) and not _in_lexicon(token, lexicon.words)
 
 
-def _lowercase_name(token: str, *, curated_only: bool) -> bool:
-    """A lowercase first name that counts after a cue ("mijn vriendin lisa")."""
-    if not token.islower() or token in _LOWERCASE_AMBIGUOUS or not _is_plain_first_name(token):
+def _lowercase_name(token: str, *, curated_only: bool, after_kin: bool = False) -> bool:
+    """A lowercase first name that counts after a cue ("mijn vriendin lisa").
+
+    Right after a relation word, names that are also nouns count too: "mn zus noor".
+    """
+    if not token.islower():
+        return False
+    if after_kin and token in _NOUN_NAMES and _is_first_name(token):
+        return True
+    if token in _LOWERCASE_AMBIGUOUS or not _is_plain_first_name(token):
         return False
     return not curated_only or _in_lexicon(token, _lexicon().curated)
 
@@ -1132,7 +1176,13 @@ class _Tokens:
 
 def _names(text: str) -> Iterator[Span]:
     # text.lower() differs from text exactly when something in it is upper- or titlecase.
-    if text.lower() == text and not _NAME_CUE.search(text) and not _PARTICLE_WORD.search(text):
+    if (
+        text.lower() == text
+        and not _NAME_CUE.search(text)
+        and not _PARTICLE_WORD.search(text)
+        and not _POSSESSOR.search(text)
+        and not _TITLE_AFTER.search(text)
+    ):
         return
     tokens = _Tokens(text)
     words = tokens.words
@@ -1161,6 +1211,20 @@ def _names(text: str) -> Iterator[Span]:
             and words[index + 2] not in _common_words()
         ):
             yield tokens.spans[index][0], tokens.spans[index + 2][1], "name"
+    # A name before the person it belongs to ("sara haar broer", "Arne ze zuster") or before
+    # a Turkish title ("Emre abi", "Fatima teyze").
+    for match in _POSSESSOR.finditer(text):
+        word = match[1]
+        if word.casefold() in _stopwords() or word.casefold() in _protected():
+            continue
+        if _is_first_name(word) and (
+            not word.islower() or _lowercase_name(word, curated_only=False, after_kin=True)
+        ):
+            yield match.start(1), match.end(1), "name"
+    for match in _TITLE_AFTER.finditer(text):
+        word = match[1]
+        if _is_name_word(word) or _lowercase_name(word, curated_only=False):
+            yield match.start(1), match.end(1), "name"
     # A cue, then a name: "mevrouw Claeys", "mijn vriendin lisa", "ik ben de Jonas".
     for cue in _NAME_CUE.finditer(text):
         # "ik ben de Jonas": a West-Flemish article before a first name stays; "mevrouw de Vos":
@@ -1174,7 +1238,7 @@ def _names(text: str) -> Iterator[Span]:
         weak = cue["weak"] is not None
         if word.islower() and (weak or _is_first_name(word)):
             # after "ik ben" only a hand-checked name: "ik ben sara", not "ik ben oke"
-            if not _lowercase_name(word, curated_only=weak):
+            if not _lowercase_name(word, curated_only=weak, after_kin=cue["relation"] is not None):
                 continue
             lexicon_first = True
         else:

@@ -723,3 +723,45 @@ def test_west_flemish_streets(text: str, expected: str) -> None:
 )
 def test_public_figures_without_a_private_cue_stay(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relation word after an article, and compound roles
+        ("De buurvrouw Maria geeft bijles", "De buurvrouw [naam] geeft bijles"),
+        ("de buurman Rik ee ne goal gezet", "de buurman [naam] ee ne goal gezet"),
+        ("Onze scoutsleider Jasper zei", "Onze scoutsleider [naam] zei"),
+        ("De jeugdconsulent, Pieter-Jan, heeft", "De jeugdconsulent, [naam], heeft"),
+        ("Mijn kapitein Ward en ik", "Mijn kapitein [naam] en ik"),
+        ("ons va Filip wilt nie", "ons va [naam] wilt nie"),
+        ("annem Hülya wil niet", "annem [naam] wil niet"),
+        # the name of the one something belongs to, and a Turkish title after the name
+        ("sara heur broere speelt ok", "[naam] heur broere speelt ok"),
+        ("ilias zn broer is trainer", "[naam] zn broer is trainer"),
+        ("Emre abi heeft mij leren boksen", "[naam] abi heeft mij leren boksen"),
+        ("Fatima teyze kookt altijd", "[naam] teyze kookt altijd"),
+        # a name that is also a noun, right after a relation word
+        ("mn zus noor is 12", "mn zus [naam] is 12"),
+        ("my girlfriend jade thinks", "my girlfriend [naam] thinks"),
+        ("'k heete Tuur", "'k heete [naam]"),
+        ("my register number: 09101825638", "my register number: [rijksregisternummer]"),
+    ],
+)
+def test_names_after_articles_before_titles_and_of_possessors(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de vriend van mijn broer komt ook",
+        "noor is het noorden in het Nederlands",
+        "ik ben ze broer nie",
+        "de man zei dat het vol was",
+        "my friend will come too",
+        "de buurvrouw zegt dat het te luid is",
+    ],
+)
+def test_the_same_constructions_without_a_name_stay(text: str) -> None:
+    assert redact(text) == text
