@@ -1153,6 +1153,14 @@ class _Tokens:
             return False
         return _GAP.fullmatch(self.text, self.spans[left][1], self.spans[right][0]) is not None
 
+    def name_end(self, index: int, *, first_name: bool) -> int | None:
+        """Index after the name at ``index``: a first name and any surname after it, or
+        (``first_name`` false) a run of surname words; None when there is none."""
+        if first_name:
+            surname = self.surname_end(index + 1) if self.adjacent(index, index + 1) else None
+            return surname or index + 1
+        return self.surname_end(index)
+
     def surname_end(self, index: int, limit: int = 3) -> int | None:
         """Index after the surname starting at ``index``, or None when there is none."""
         words, position, parts = self.words, index, 0
@@ -1252,14 +1260,10 @@ def _names(text: str) -> Iterator[Span]:
                 continue
         if cue["colon"] == "," and not lexicon_first:
             continue  # "mijn broer, die ...": after a comma only a known first name
-        if lexicon_first:
-            end = tokens.surname_end(first + 1) if tokens.adjacent(first, first + 1) else None
-            end = end or first + 1
-        else:
-            found = tokens.surname_end(first)
-            if found is None:
-                continue
-            end = found
+        found = tokens.name_end(first, first_name=lexicon_first)
+        if found is None:
+            continue
+        end = found
         span = tokens.spans[first][0], tokens.spans[end - 1][1]
         if cue["colon"] == "," and not _APPOSITION_END.match(text, span[1]):
             continue  # "mijn vader, elke zaterdag": a name in apposition ends at a comma
@@ -1284,20 +1288,16 @@ def _listed_names(tokens: _Tokens, index: int) -> Iterator[Span]:
         index = tokens.by_start[gap.end()]
         word = words[index]
         if word.islower():
-            if not _lowercase_name(word, curated_only=False):
-                return
-            end = index + 1
-        elif _is_capitalised(word) and _is_first_name(word):
-            if word.casefold() in _common_words():
-                return
-            surname = tokens.surname_end(index + 1) if tokens.adjacent(index, index + 1) else None
-            end = surname or index + 1
+            found = index + 1 if _lowercase_name(word, curated_only=False) else None
+        elif word.casefold() in _common_words():
+            found = None
         else:
             # a capitalised word in the middle of a list of names is one too: "en Febe"
-            found = tokens.surname_end(index)
-            if found is None:
-                return
-            end = found
+            first_name = _is_capitalised(word) and _is_first_name(word)
+            found = tokens.name_end(index, first_name=first_name)
+        if found is None:
+            return
+        end = found
         yield tokens.spans[index][0], tokens.spans[end - 1][1], "name"
         index = end
 
