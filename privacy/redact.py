@@ -71,12 +71,11 @@ Why each technique:
   part ("ik ben sara", not "ik ben oke"). One cue covers a list ("mijn neven
   Bilal en Ayoub") and a name in apposition ("de monitor, jens, was ...",
   which must end at a comma so "mijn vader, elke zaterdag" stays).
-- Public figures: an athlete or artist on a short curated list
-  (``privacy/data/pii/public_figures.txt``) stays when the answer names them
-  as a role model ("zoals", "fan van", "idool", "voorbeeld" ...), since that
-  says nothing about a private person; brands and the few names nobody
-  private shares stay always. A private cue right before the name ("mijn
-  trainer ...") still wins.
+- Public figures: an athlete, artist, writer or politician on a curated list
+  (``privacy/data/pii/public_figures.txt``) stays, since naming them says
+  nothing about a private person, and a private namesake mentioned without
+  any cue is as hard to identify as the name is common. A private cue right
+  before the name ("mijn trainer ...", "ik ben ...") still wins.
 
 Overlaps are settled by a fixed priority (e-mail, IBAN, rijksregisternummer,
 phone, account, address, name), so an IBAN's digits never become a phone.
@@ -887,6 +886,7 @@ _NOUN_NAMES: Final = _words(
     """
     noor roos iris amber jade fleur fien els ine lies liv sien saar lore mona sena aya hind
     lama rim reem hala rama awa hawa ava amy lou lut toon staf frans jean joke elke vic
+    grace hope
     """
 )
 # "sara haar broer", "Arne ze zuster", "yara haar nummer": the name of the one it belongs to.
@@ -907,7 +907,7 @@ _STRONG_INTRO = (
 _WEAK_INTRO = (
     r"ik[ \t]+ben|'k[ \t]*ben|k[ \t]*ben|'k[ \t]*zin|k[ \t]*zin|'k[ \t]*zijn|i'm|i’m|i[ \t]+am"
     r"|je[ \t]+suis|moi[ \t]+c'est|moi[ \t]+c’est|c'est|c’est|dit[ \t]+is|this[ \t]+is"
-    r"|hier[ \t]+is|'k[ \t]*zyn|k[ \t]*zyn|ik[ \t]+zyn"
+    r"|hier[ \t]+is|'k[ \t]*zyn|k[ \t]*zyn|ik[ \t]+zyn|'k[ \t]*ete|ik[ \t]+ete"
     r"|wij[ \t]+zijn|we[ \t]+zijn|we're|we[ \t]+are|nous[ \t]+sommes|on[ \t]+est"
     # someone else's name or a nickname: "mijn vriendin heet Jana", "iedereen noemt me Emeka"
     r"|heet|heette|heten|noemt[ \t]+me|noemen[ \t]+me|noemt[ \t]+mij|noemen[ \t]+mij"
@@ -936,7 +936,7 @@ _ROLES = (
     r"|dayi|abla|abi|khalti|khalto|3ammi|ammi|babcia|dziadek|ciocia|wujek|bunica|bunicul"
 )
 _POSSESSIVES = (
-    r"mijn|m'n|mn|me|my|mon|ma|mes|onze|ons|our|zijn|z'n|zen|haar|eur|under|ulder|hun"
+    r"mijn|m'n|mn|me|mien|my|mon|ma|mes|onze|ons|our|zijn|z'n|zen|haar|eur|under|ulder|hun"
     r"|his|her|their|ton|ta|tes|son|sa|ses|notre|nos"
 )
 _KIN_ADJECTIVES = (
@@ -969,7 +969,7 @@ _RELATION_WORDS = (
     r"|aunt|auntie|uncle|grandma|grandpa|granny|nan|gran|stepdad|stepmom|stepmum|stepbrother"
     r"|stepsister|neighbour|neighbor|niece|nephew|oncle|voisin|voisine|mamie|papy|papi"
     r"|grand-mère|grand-père|beau-père|belle-mère|demi-frère|demi-sœur|demi-soeur"
-    r"|va|vava|moat|pete|kozyntje|stiefzuster|schoonzuster|kuzen|kuzin)"
+    r"|va|vava|moat|moatn|pete|kozyntje|stiefzuster|schoonzuster|kuzen|kuzin|bros|babe|bae)"
 )
 _RELATIONS = (
     rf"(?:{_POSSESSIVES}|(?-i:de|den|het|'t|la|le|l'|the|De|La|Le|L'|The))[ \t]*"
@@ -1194,8 +1194,6 @@ def _names(text: str) -> Iterator[Span]:
         return
     tokens = _Tokens(text)
     words = tokens.words
-    # A public figure named as a role model stays: "zoals Kevin De Bruyne", "fan van Nafi Thiam".
-    role_model = _ROLE_MODEL_CUE.search(text) is not None
     # A lexicon first name followed by a surname: "Lisa De Smet", "Fatima Zahra Bennani".
     for index, word in enumerate(words):
         if not (_is_capitalised(word) and _is_plain_first_name(word)):
@@ -1206,7 +1204,7 @@ def _names(text: str) -> Iterator[Span]:
         if end is None:
             continue
         span = tokens.spans[index][0], tokens.spans[end - 1][1]
-        if not _is_public_figure(text[span[0] : span[1]], role_model=role_model):
+        if not _is_public_figure(text[span[0] : span[1]]):
             yield span[0], span[1], "name"
     # All lowercase, a first name and an Arabic or Berber particle: "amina el idrissi".
     for index, word in enumerate(words[:-2]):
@@ -1244,9 +1242,12 @@ def _names(text: str) -> Iterator[Span]:
             continue
         word = words[first]
         weak = cue["weak"] is not None
+        if weak and _names_a_thing(text, cue):
+            continue  # "mijn kat heet Luna", "het jeugdhuis heet Noor"
         if word.islower() and (weak or _is_first_name(word)):
             # after "ik ben" only a hand-checked name: "ik ben sara", not "ik ben oke"
-            if not _lowercase_name(word, curated_only=weak, after_kin=cue["relation"] is not None):
+            after_kin = cue["relation"] is not None or cue["strong"] is not None
+            if not _lowercase_name(word, curated_only=weak, after_kin=after_kin):
                 continue
             lexicon_first = True
         else:
@@ -1267,13 +1268,35 @@ def _names(text: str) -> Iterator[Span]:
         span = tokens.spans[first][0], tokens.spans[end - 1][1]
         if cue["colon"] == "," and not _APPOSITION_END.match(text, span[1]):
             continue  # "mijn vader, elke zaterdag": a name in apposition ends at a comma
-        if weak and _is_public_figure(text[span[0] : span[1]], role_model=role_model):
+        if weak and _is_public_figure(text[span[0] : span[1]]):
             continue  # "ik ben fan van ..." is no introduction; "mijn trainer X" always counts
         yield span[0], span[1], "name"
         yield from _listed_names(tokens, end)
 
 
 _APPOSITION_END = re.compile(r"[ \t]*(?:[,.!?;:)]|$)")
+# What a name after "heet" belongs to when it is no person: a pet, a place, a thing.
+_THINGS: Final = _words(
+    """
+    kat katje poes poesje kater hond hondje puppy kitten konijn cavia hamster muis rat paard
+    pony ezel geit kip vis vogel parkiet kanarie schildpad slang hagedis huisdier dier beest
+    jeugdhuis club ploeg team zaal lokaal app game spel film serie boek liedje nummer album
+    band groep project winkel zaak café frituur school klas straat plein park wijk stad dorp
+    pet dog cat chat chien lapin cheval
+    """
+)
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+\Z")
+_NAMING = frozenset({"heet", "heette", "heten", "s'appelle", "s’appelle", "is called"})
+
+
+def _names_a_thing(text: str, cue: re.Match[str]) -> bool:
+    """True for "<pet or place> heet ...": the name that follows is no person's."""
+    if " ".join(cue["weak"].casefold().split()) not in _NAMING:
+        return False
+    before = _WORD_BEFORE.search(text, max(0, cue.start() - 40), cue.start())
+    return before is not None and before[1].casefold() in _THINGS
+
+
 # Between the names of a list: "Noor, Lina en Febe", "Bilal and Ayoub", "Karim et Nabil".
 _LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:(?:en|and|et|&)[ \t]+)?|[ \t]+(?:en|and|et|&)[ \t]+)")
 
@@ -1302,21 +1325,6 @@ def _listed_names(tokens: _Tokens, index: int) -> Iterator[Span]:
         index = end
 
 
-# "zoals", "net als", "fan van", "idool", "voorbeeld", "held" ... in the same answer.
-_ROLE_MODEL_CUE = re.compile(
-    r"(?<![\w'’])(?:zoals|net[ \t]+als|gelijk[ \t]+als|fan|fans|grote[ \t]+fan|idool|idolen"
-    r"|idole|idol|idols|voorbeeld|voorbeelden|rolmodel|role[ \t]+model|held|heldin|helden|hero"
-    r"|heroes|inspiratie|inspireert|inspireren|inspire|inspires|inspiring|bewonder|bewonderen"
-    r"|admire|kijk[ \t]+op[ \t]+naar|kijk[ \t]+naar[ \t]+\w+[ \t]+op|opkijken|look[ \t]+up[ \t]+to"
-    r"|favoriet|favoriete|favo|fav|fave|favorite|favourite|lievelings\w*|préféré|préférée"
-    r"|supporter|supporteren|comme|goat|legende|legend|wil[ \t]+worden|want[ \t]+to[ \t]+be"
-    # talk about someone's public role: "de beste speler", "mijn favoriete rapper"
-    r"|volg|volgt|volgen|follow|follows|modèle|modele|schrijver|schrijfster|auteur|author"
-    r"|speler|spelers|voetballer|voetbalster|atleet|atlete|wielrenner|tennisser|zanger"
-    r"|zangeres|rapper|artiest|artieste|actrice|acteur|influencer|youtuber|player|singer)"
-    r"(?![\w])",
-    re.IGNORECASE,
-)
 PUBLIC_FIGURES_FILE: Final = FIRST_NAMES_FILE.parent / "public_figures.txt"
 
 
@@ -1326,19 +1334,15 @@ def _folded(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _public_figures() -> tuple[frozenset[str], frozenset[str]]:
-    """Public figures kept after a role-model cue, and those ("!") kept always; folded."""
-    after_cue: set[str] = set()
-    always: set[str] = set()
-    for line in PUBLIC_FIGURES_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        (always if line.startswith("!") else after_cue).add(_folded(line.lstrip("!")))
-    return frozenset(after_cue | always), frozenset(always)
+def _public_figures() -> frozenset[str]:
+    """The listed public figures, folded; read once."""
+    return frozenset(
+        _folded(line)
+        for line in PUBLIC_FIGURES_FILE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
 
 
-def _is_public_figure(name: str, *, role_model: bool) -> bool:
-    """A listed public figure: "!" names always, the others only in a role-model answer."""
-    listed, always = _public_figures()
-    folded = _folded(name)
-    return folded in always or (role_model and folded in listed)
+def _is_public_figure(name: str) -> bool:
+    """A listed public figure: kept unless a private cue stands right before the name."""
+    return _folded(name) in _public_figures()
