@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -46,8 +46,24 @@ def config(tmp_path: Path) -> Path:
     second["id"] = "nog-eens"
     second["questions"] = [{**q, "id": f"{q['id']}-2"} for q in second["questions"]]
     data["rounds"].append(second)
+    # The wall clock must not decide these tests: the rounds stay open and quiet hours are
+    # off (a run after 21:00 held every invitation till morning). The quiet-hours test
+    # turns them on again, under a frozen clock.
+    for round_ in data["rounds"]:
+        round_["opens"], round_["closes"] = date(2026, 1, 1), date(2099, 12, 31)
+    data["send"]["quiet_hours"] = None
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def quiet_config(config: Path) -> Path:
+    """The same config with the shipped quiet hours (21:00-08:00 Kortrijk time)."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    shipped = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
+    data["send"]["quiet_hours"] = shipped["send"]["quiet_hours"]
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return config
 
 
 @pytest.fixture
@@ -132,7 +148,7 @@ async def test_a_send_killed_midway_and_started_again_reaches_each_person_once(
 
 
 async def test_quiet_hours_hold_minors_until_eight_and_adults_go_at_once(
-    limited: FakeBotApi, database_url: str, config: Path, tmp_path: Path, db: Database
+    limited: FakeBotApi, database_url: str, quiet_config: Path, tmp_path: Path, db: Database
 ) -> None:
     minors = people(db, [600_001, 600_002], age_band="16-18")
     (adult,) = people(db, [600_003], age_band="19-21")
@@ -142,7 +158,7 @@ async def test_quiet_hours_hold_minors_until_eight_and_adults_go_at_once(
     output = await jeugdstem(
         limited,
         database_url,
-        config,
+        quiet_config,
         tmp_path,
         "send",
         "opvolging",
