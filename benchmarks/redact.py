@@ -142,7 +142,7 @@ def measure(rows: Iterable[dict[str, object]]) -> Figures:
         listed = row.get("kinds")
         if isinstance(listed, list):
             found = {PLACEHOLDERS[kind][1:-1] for kind, _ in spans}
-            # Written as "naam" in one blind set and "[naam]" in the other.
+            # Written as "naam" in the first blind set and "[naam]" in the later ones.
             if {str(kind).strip("[]") for kind in listed} != found:
                 # Never the line itself: the blind sets' texts stay unread.
                 raise ValueError(f"'kinds' {listed} do not match the placeholders of its line")

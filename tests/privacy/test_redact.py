@@ -783,3 +783,28 @@ def test_the_same_constructions_without_a_name_stay(text: str) -> None:
 )
 def test_a_pet_or_a_place_that_has_a_name_and_more_west_flemish(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+PII_SETS = sorted((LABELLED.parent).glob("blind*.jsonl")) + sorted(
+    (LABELLED.parent).glob("dev*.jsonl")
+)
+
+
+@pytest.mark.parametrize("path", PII_SETS, ids=[path.name for path in PII_SETS])
+def test_every_blind_and_development_line_lines_up_with_its_label(path: Path) -> None:
+    """A broken label would count a span wrongly; the message names lines, never texts."""
+    broken, texts = [], Counter[str]()
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        row = json.loads(raw)
+        texts[row["text"]] += 1
+        try:
+            spans = pii_spans(row["text"], row["expected"])
+        except ValueError:
+            broken.append(number)
+            continue
+        kinds = {PLACEHOLDERS[kind][1:-1] for kind, _ in spans}
+        if {str(kind).strip("[]") for kind in row.get("kinds", [])} != kinds:
+            broken.append(number)
+    assert not broken, f"{path.name}: lines {broken} do not line up"
+    assert max(texts.values()) == 1, f"{path.name} repeats a line"
+    assert len(texts) >= 400
