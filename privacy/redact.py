@@ -972,7 +972,8 @@ _RELATION_WORDS = (
     r"|va|vava|moat|moatn|pete|kozyntje|stiefzuster|schoonzuster|kuzen|kuzin|bros|babe|bae)"
 )
 _RELATIONS = (
-    rf"(?:{_POSSESSIVES}|(?-i:de|den|het|'t|la|le|l'|the|De|La|Le|L'|The))[ \t]*"
+    rf"(?:(?:{_POSSESSIVES}|(?-i:de|den|het|'t|la|le|the|De|La|Le|The))[ \t]+"
+    r"|(?-i:l'|l’|L'|L’)[ \t]*)"
     rf"(?:(?:{_KIN_ADJECTIVES})[ \t-]+)?{_RELATION_WORDS}"
 )
 _POSSESSOR = re.compile(
