@@ -360,8 +360,10 @@ def _national_ids(text: str) -> Iterator[Span]:
     if _ID_CUE.search(text):
         for run in _DIGIT_RUN.finditer(text):
             digits = re.sub(r"\D", "", run.group())
-            month, day = int(digits[2:4] or 0), int(digits[4:6] or 0)
-            if len(digits) == 11 and month % 20 <= 12 and month <= 52 and day <= 31:
+            if len(digits) != 11:
+                continue
+            month, day = int(digits[2:4]), int(digits[4:6])
+            if month % 20 <= 12 and month <= 52 and day <= 31:
                 yield run.start(), run.end(), "national_id"
     for match in _NATIONAL_ID.finditer(text):
         month, day = int(match[3]), int(match[4])
@@ -411,8 +413,11 @@ _TENS: Final = {
     "twintig": "2", "dertig": "3", "veertig": "4", "vijftig": "5", "zestig": "6",
     "zeventig": "7", "tachtig": "8", "negentig": "9",
 }  # fmt: skip
-_UNITS_BEFORE_TENS: Final = {"een": "1", "één": "1", "twee": "2", "drie": "3", "vier": "4",
-    "vijf": "5", "zes": "6", "zeven": "7", "acht": "8", "negen": "9"}  # fmt: skip
+# "achtenzeventig": a Dutch unit word, "en", then the tens.
+_UNITS_BEFORE_TENS: Final = {
+    word: _DIGIT_WORDS[word]
+    for word in ("een", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen")
+}
 _COMPOUND = re.compile(
     rf"({'|'.join(_UNITS_BEFORE_TENS)})[eë]n({'|'.join(_TENS)})|({'|'.join(_TENS)})"
 )
@@ -446,7 +451,7 @@ def _spelled_phones(text: str) -> Iterator[Span]:
         if tokens[index].group().casefold() not in _STARTS_SPELLED:
             index += 1
             continue
-        digits, words, end = "", 0, index
+        digits, end = "", index
         while end < len(tokens):
             if end > index and not _NUMBER_GAP.fullmatch(
                 text, tokens[end - 1].end(), tokens[end].start()
@@ -456,7 +461,6 @@ def _spelled_phones(text: str) -> Iterator[Span]:
             if value is None:
                 break
             digits += value
-            words += not tokens[end].group().isdigit()
             end += 1
         if 9 <= len(digits) <= 10:
             yield tokens[index].start(), tokens[end - 1].end(), "phone"
@@ -864,7 +868,7 @@ _PARTICLES: Final = _words(
 # Particles that, lowercase between a first name and a word, make it a surname ("ben" and
 # "de" are also ordinary words).
 _LOWERCASE_PARTICLES: Final = frozenset({"el", "al", "bou", "ait", "aït", "abou", "abu"})
-_PARTICLE_WORD = re.compile(r"(?<![\w'’-])(?:el|al|bou|ait|aït|abou|abu)(?![\w'’-])")
+_PARTICLE_WORD = re.compile(rf"(?<![\w'’-])(?:{'|'.join(sorted(_LOWERCASE_PARTICLES))})(?![\w'’-])")
 # A surname (or any name after a cue) never ends like an institution or a street.
 _NON_NAME_SUFFIXES: Final = (
     "college", "school", "instituut", "atheneum", "lyceum", "abdij", "stadion", "centrum",
@@ -880,8 +884,8 @@ _LOWERCASE_AMBIGUOUS: Final = _words(
     """
 )
 
-# Of _LOWERCASE_AMBIGUOUS, the names that are nouns or adjectives rather than verbs or
-# function words: a name right after a relation word ("mijn zus noor", "my girlfriend jade").
+# Names that are also nouns or adjectives (rather than verbs or function words): they count
+# lowercase right after a relation word or "ik heet" ("mijn zus noor", "my girlfriend jade").
 _NOUN_NAMES: Final = _words(
     """
     noor roos iris amber jade fleur fien els ine lies liv sien saar lore mona sena aya hind
@@ -1262,10 +1266,9 @@ def _names(text: str) -> Iterator[Span]:
                 continue
         if cue["colon"] == "," and not lexicon_first:
             continue  # "mijn broer, die ...": after a comma only a known first name
-        found = tokens.name_end(first, first_name=lexicon_first)
-        if found is None:
+        end = tokens.name_end(first, first_name=lexicon_first)
+        if end is None:
             continue
-        end = found
         span = tokens.spans[first][0], tokens.spans[end - 1][1]
         if cue["colon"] == "," and not _APPOSITION_END.match(text, span[1]):
             continue  # "mijn vader, elke zaterdag": a name in apposition ends at a comma
@@ -1321,9 +1324,8 @@ def _listed_names(tokens: _Tokens, index: int) -> Iterator[Span]:
             found = tokens.name_end(index, first_name=first_name)
         if found is None:
             return
-        end = found
-        yield tokens.spans[index][0], tokens.spans[end - 1][1], "name"
-        index = end
+        yield tokens.spans[index][0], tokens.spans[found - 1][1], "name"
+        index = found
 
 
 PUBLIC_FIGURES_FILE: Final = FIRST_NAMES_FILE.parent / "public_figures.txt"
