@@ -82,6 +82,8 @@ async def test_kill_9_at_50_random_moments_loses_and_doubles_nothing(
     playing = asyncio.gather(*(play_later(i) for i in range(PARTICIPANTS)))
     started = time.monotonic()
     during_startup = 0
+    # Kills that struck while young people waited for a reply the dead bot owed them.
+    interrupting = 0
     try:
         for _ in range(KILLS):
             if rng.random() < 0.2:
@@ -91,6 +93,7 @@ async def test_kill_9_at_50_random_moments_loses_and_doubles_nothing(
             else:
                 await api.wait_for_polling(timeout=90)
                 await asyncio.sleep(rng.uniform(0.0, 1.5))
+            interrupting += api.unconfirmed() > 0
             await bot.kill()
             api.bot_died()
             # Let requests the dead process had already written reach the fake server.
@@ -112,7 +115,8 @@ async def test_kill_9_at_50_random_moments_loses_and_doubles_nothing(
     verdict = verify(Database(url), players, SECRET.encode())
     stats = crowd.stats
     print(
-        f"\n{PARTICIPANTS} participants, {KILLS} kills ({during_startup} during startup) in "
+        f"\n{PARTICIPANTS} participants, {KILLS} kills ({during_startup} during startup, "
+        f"{interrupting} with updates owed) in "
         f"{storm:.0f} s; {stats.updates} updates, {verdict.answers_sent} answers sent, "
         f"{verdict.acknowledged} acknowledged, {verdict.stored} stored; {stats.resyncs} "
         f"resyncs, {stats.redone} answers redone after a kill; total "
@@ -127,8 +131,12 @@ async def test_kill_9_at_50_random_moments_loses_and_doubles_nothing(
     # No answer had to be given twice: every one sent was stored, acknowledged or not
     # (an update the dead bot had not finished went to the next one).
     assert verdict.answers_sent == verdict.stored
-    # The kills really interrupted conversations (or the test proves little).
-    assert stats.resyncs >= KILLS
+    # The kills really interrupted conversations (or the test proves little): half or more struck
+    # with updates owed, and some lost a reply, so players had to resume with /start. (How
+    # many replies a kill loses depends on how fast the bot starts again, so resyncs are
+    # not counted against the kills.)
+    assert interrupting >= KILLS // 2
+    assert stats.resyncs >= 10
     assert '"update_failed"' not in bot.logs()
 
 

@@ -96,6 +96,10 @@ class CrowdApi(FakeBotApi):
         query = self.callback_query(user_id, message, message.button(label)["callback_data"])
         return {"update_id": next(self._update_ids), "callback_query": query}
 
+    def unconfirmed(self) -> int:
+        """Updates sent and not yet confirmed: a bot killed now leaves them to the next one."""
+        return len(self._pending) + len(self._forced)
+
     def bot_died(self) -> None:
         """The current bot process is gone: nothing it confirmed can still be answered."""
         self.dead.add(self.generation)
