@@ -63,23 +63,28 @@ def training_examples(themes: Sequence[str], data_dir: Path = TRAIN_DIR) -> list
     return load_dir(data_dir, themes)
 
 
-def _training_digest(examples: Sequence[Example], themes: Sequence[str], threshold: float) -> str:
+def _training_digest(themes: Sequence[str], threshold: float, data_dir: Path = TRAIN_DIR) -> str:
     """What the saved model was trained from: data, themes, threshold, recipe and library.
 
-    The recipe is the version the classifier declares (``nlu.builtin.RECIPE``), not a
-    hash of its source: a comment or docstring edit must not retrain every model.
+    The data is hashed as the bytes of its files, not parsed: parsing 3,000 examples at
+    every start cost the bot time and memory it only needs when it trains. The recipe
+    is the version the classifier declares (``nlu.builtin.RECIPE``), not a hash of its
+    source: a comment or docstring edit must not retrain every model.
     """
-    payload = json.dumps(
-        [
-            builtin_module.RECIPE,
-            [(e.text, e.themes) for e in examples],
-            list(themes),
-            threshold,
-            # The library that fits it, read without importing it (the bot never does).
-            metadata.version("scikit-learn"),
-        ]
-    ).encode("utf-8")
-    return hashlib.sha256(payload).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps(
+            [
+                builtin_module.RECIPE,
+                list(themes),
+                threshold,
+                # The library that fits it, read without importing it (the bot never does).
+                metadata.version("scikit-learn"),
+            ]
+        ).encode("utf-8")
+    )
+    for path in sorted(data_dir.glob("*.yml")):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def distress_detector(model_dir: Path) -> DistressDetector:
@@ -126,17 +131,22 @@ def builtin_classifier(
     model trained with them stays in use as long as the shipped data is
     unchanged: the bot never trades it for one without them on restart.
     """
-    shipped = training_examples(themes)
-    digest = _training_digest(shipped, themes, threshold)
+    digest = _training_digest(themes, threshold)
     path = model_dir / BUILTIN_MODEL
     stamp = path.with_suffix(".digest")
     if path.exists() and stamp.exists() and not retrain:
         try:
-            if _stamped_digest(stamp) == digest:
+            stamped = _stamped_digest(stamp)
+            if stamped != digest and stamped == _parsed_digest(themes, threshold):
+                # A stamp from before the data was hashed as bytes: the same data, so
+                # keep the model (it may hold staff labels) and restamp it.
+                _write_stamp(stamp, digest, labelled_count(model_dir))
+                stamped = digest
+            if stamped == digest:
                 return BuiltinClassifier.load(path)
         except UNREADABLE as error:
             log.warning("nlu.model_unreadable", error=type(error).__name__)
-    examples = merge_examples(shipped, labelled)
+    examples = merge_examples(training_examples(themes), labelled)
     started = time.perf_counter()
     model = BuiltinClassifier.train(examples, themes, threshold=threshold)
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -144,11 +154,7 @@ def builtin_classifier(
     partial = model_dir / f".{BUILTIN_MODEL}.{os.getpid()}"
     model.save(partial)
     os.replace(partial, path)
-    partial_stamp = model_dir / f".builtin.digest.{os.getpid()}"
-    partial_stamp.write_text(
-        json.dumps({"shipped": digest, "labelled": len(labelled)}), encoding="utf-8"
-    )
-    os.replace(partial_stamp, stamp)
+    _write_stamp(stamp, digest, len(labelled))
     log.info(
         "nlu.trained",
         backend="builtin",
@@ -158,6 +164,28 @@ def builtin_classifier(
         seconds=round(time.perf_counter() - started, 1),
     )
     return model
+
+
+def _parsed_digest(themes: Sequence[str], threshold: float) -> str:
+    """The digest stamps held before 2026-12-07: of the parsed examples, not the files."""
+    examples = training_examples(themes)
+    payload = json.dumps(
+        [
+            builtin_module.RECIPE,
+            [(e.text, e.themes) for e in examples],
+            list(themes),
+            threshold,
+            metadata.version("scikit-learn"),
+        ]
+    ).encode("utf-8")
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _write_stamp(stamp: Path, digest: str, labelled: int) -> None:
+    """Write the stamp beside the model, aside and renamed like the model itself."""
+    partial = stamp.with_name(f".{stamp.name}.{os.getpid()}")
+    partial.write_text(json.dumps({"shipped": digest, "labelled": labelled}), encoding="utf-8")
+    os.replace(partial, stamp)
 
 
 def _stamped_digest(stamp: Path) -> str:

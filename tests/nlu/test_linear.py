@@ -11,7 +11,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from nlu.linear import TfidfLinear, load_model, save_model
+from nlu.linear import TfidfLinear, Vocabulary, load_model, save_model
 
 TEXTS = ["te duur", "te ver weg", "geen geld", "de bus rijdt niet", "duur duur duur", "ver"]
 LABELS = [1, 0, 1, 0, 1, 0]
@@ -71,3 +71,30 @@ def test_weights_of_the_wrong_shape_are_refused() -> None:
     _, _, _, model = _fitted()
     with pytest.raises(ValueError, match="weights are"):
         TfidfLinear(model.blocks, model.weights[:-1], model.bias)
+
+
+class _SameHash(str):
+    """A string whose hash is another string's: what a hash collision looks like."""
+
+    like: str
+
+    def __new__(cls, text: str, *, like: str) -> _SameHash:
+        made = super().__new__(cls, text)
+        made.like = like
+        return made
+
+    def __hash__(self) -> int:
+        return hash(self.like)
+
+
+def test_the_vocabulary_finds_each_term_and_only_its_terms() -> None:
+    terms = ["te", " du", "ë ", "école", "à vélo", "duur"]
+    vocabulary = Vocabulary(terms)
+    assert len(vocabulary) == 6
+    assert vocabulary.terms() == terms
+    found = vocabulary.columns(["duur", "onbekend", "école", "duur", "", "à vélo"])
+    assert found.tolist() == [5, 3, 5, 4]
+    # Same hash as a known term, other text: not that term's column.
+    assert vocabulary.columns([_SameHash("dure", like="duur")]).tolist() == []
+    assert vocabulary.columns([_SameHash("duur", like="duur")]).tolist() == [5]
+    assert Vocabulary([]).columns(["duur"]).tolist() == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,14 @@ import pytest
 import nlu.distress
 from nlu import builtin
 from nlu.distress import DistressDetector
-from nlu.service import BUILTIN_MODEL, DISTRESS_MODEL, builtin_classifier, distress_detector
+from nlu.service import (
+    BUILTIN_MODEL,
+    DISTRESS_MODEL,
+    _parsed_digest,
+    builtin_classifier,
+    distress_detector,
+    labelled_count,
+)
 from survey.config import Survey
 
 
@@ -27,6 +35,31 @@ def test_a_saved_model_is_reused_until_its_recipe_changes(
     retrained = builtin_classifier(tmp_path, themes, threshold)
     assert (tmp_path / BUILTIN_MODEL).stat().st_mtime_ns != saved, "kept a model of another recipe"
     assert retrained.version != first.version
+
+
+def test_a_model_stamped_before_the_data_was_hashed_as_bytes_is_kept_with_its_labels(
+    survey: Survey, tmp_path: Path
+) -> None:
+    themes, threshold = survey.theme_ids, survey.nlu.threshold
+    builtin_classifier(tmp_path, themes, threshold)
+    model, stamp = tmp_path / BUILTIN_MODEL, (tmp_path / BUILTIN_MODEL).with_suffix(".digest")
+    saved = model.stat().st_mtime_ns
+    current = json.loads(stamp.read_text(encoding="utf-8"))["shipped"]
+    # What an older bot wrote: the digest of the parsed examples, and staff labels in it.
+    old = {"shipped": _parsed_digest(themes, threshold), "labelled": 7}
+    assert old["shipped"] != current
+    stamp.write_text(json.dumps(old), encoding="utf-8")
+
+    builtin_classifier(tmp_path, themes, threshold)
+    assert model.stat().st_mtime_ns == saved, "traded a labelled model for a fresh one"
+    assert json.loads(stamp.read_text(encoding="utf-8")) == {"shipped": current, "labelled": 7}
+    assert labelled_count(tmp_path) == 7
+
+    # Any other stamp is another model: trained afresh, without the labels it never had.
+    stamp.write_text(json.dumps({"shipped": "0" * 64, "labelled": 7}), encoding="utf-8")
+    builtin_classifier(tmp_path, themes, threshold)
+    assert model.stat().st_mtime_ns != saved
+    assert labelled_count(tmp_path) == 0
 
 
 def test_the_distress_model_is_saved_and_used_again_until_its_data_changes(
