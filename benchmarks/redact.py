@@ -50,7 +50,10 @@ PII_DIR = REPO / "privacy" / "data" / "pii"
 BLIND_SETS = {
     PII_DIR / "blind-5.jsonl": "written 2026-12-07 (stop 28) from the PII brief alone, frozen",
     PII_DIR / "blind-4.jsonl": "written 2026-12-07 (stop 27) from the PII brief alone, frozen",
-    PII_DIR / "blind-3.jsonl": "written 2026-12-07 (stop 27) from the PII brief alone, frozen",
+    PII_DIR / "blind-3.jsonl": (
+        "written 2026-12-07 (stop 27) from the PII brief alone, frozen; its figures steered "
+        "one policy at stop 28"
+    ),
     PII_DIR / "blind-2.jsonl": "written 2026-12-07 from the PII brief alone, frozen",
     PII_DIR / "blind.jsonl": "written 2026-12-06, frozen; its figures steered one policy",
 }

@@ -519,7 +519,9 @@ def _matched_phones(text: str, offset: int = 0, depth: int = 0) -> Iterator[Span
 _HANDLE = r"[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?(?:#\d{4})?(?![\w@])"
 _PLATFORM = (
     r"(?:snap(?:chat)?|sc|insta(?:gram)?|ig|tik[ ]?tok|discord|twitch|twitter|threads|bereal"
-    r"|youtube|yt|telegram|gamertag|psn|xbox|steam|pseudo|username|gebruikersnaam)"
+    r"|youtube|yt|telegram|gamertag|psn|xbox|steam|pseudo|username|gebruikersnaam"
+    # games and the chat abbreviation of TikTok ("mijn tt is ...")
+    r"|tt|roblox|fortnite|epic|minecraft|valorant|riot|playstation|ps[45]|facebook|fb)"
     # "snapchatnaam", "insta-naam", "insta account"
     r"(?:[ \t-]?(?:naam|name|account|acc|handle|id))?(?![A-Za-z])"
 )
@@ -538,6 +540,19 @@ _HANDLE_IS = re.compile(
     rf"{_FILLER}[ \t]*:?[ \t]+@?({_HANDLE})",
     re.IGNORECASE,
 )
+# "op Xbox heet ik SilentKebab99", "sur Fortnite je suis Zyx_77", "on Roblox I'm LunaStar"
+_HANDLE_ON = re.compile(
+    rf"(?<![\w@])(?:op|on|in|sur)[ \t]+{_PLATFORM}[ \t]*,?[ \t]+(?:heet[ \t]+ik|ben[ \t]+ik"
+    rf"|noem[ \t]+ik[ \t]+(?:me|mij)|i'm|i[ \t]+am|je[ \t]+suis|c'est|my[ \t]+name[ \t]+is)"
+    rf"{_FILLER}[ \t]*:?[ \t]+@?({_HANDLE})",
+    re.IGNORECASE,
+)
+# "ik speel Roblox onder de naam xXLunaStarXx" (only in a text that names a platform)
+_HANDLE_NAMED = re.compile(
+    rf"(?<![\w@])(?:onder[ \t]+de[ \t]+naam|under[ \t]+the[ \t]+name|sous[ \t]+le[ \t]+(?:nom"
+    rf"|pseudo))[ \t]*:?[ \t]+@?({_HANDLE})",
+    re.IGNORECASE,
+)
 # "insta is noor.vdb", "snap is trouwens lisa_x": without "mijn" only a handle-shaped word counts.
 _HANDLE_IS_BARE = re.compile(
     rf"(?<![\w@]){_PLATFORM}[ \t]*:?[ \t]+(?:is|was|c'est|c’est|c|est|=|->|→|dan|then)"
@@ -546,7 +561,8 @@ _HANDLE_IS_BARE = re.compile(
 )
 # A profile link: "instagram.com/noor.vdb", "www.tiktok.com/@lisa", "snapchat.com/add/jonas".
 _HANDLE_URL = re.compile(
-    rf"(?i:instagram|tiktok|snapchat|twitter|threads|youtube|twitch)\.(?i:com|net)/"
+    rf"(?<![\w.])(?:(?i:instagram|tiktok|snapchat|twitter|threads|youtube|twitch|facebook|x)"
+    rf"\.(?i:com|net)|(?i:twitch)\.(?i:tv))/"
     rf"(?:@|(?i:add)/)?({_HANDLE})"
 )
 # Pages of those sites that are no profile.
@@ -599,6 +615,10 @@ _HANDLE_AT_EXEMPT: Final = frozenset(
 )
 
 
+# A capital inside a word, as gamertags have them: "xXLunaStarXx", "SilentKebab".
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
+
+
 def _handle_shaped(handle: str) -> bool:
     """Contains a dot, underscore or digit next to at least two letters, and is no unit."""
     letters = sum(char.isalpha() for char in handle)
@@ -641,6 +661,11 @@ def _handles(text: str) -> Iterator[Span]:
         handle = match[1]
         if sum(char.isalpha() for char in handle) >= 2 and handle.casefold() not in _URL_PAGES:
             yield _handle_span(text, match)
+    # "in Fortnite ben ik best goed": after these cues only a gamertag-shaped word counts.
+    for pattern in (_HANDLE_ON, _HANDLE_NAMED):
+        for match in pattern.finditer(text):
+            if _handle_shaped(match[1]) or _CAMEL_CASE.search(match[1]):
+                yield _handle_span(text, match)
     for pattern in (_HANDLE_BARE, _HANDLE_IS_BARE):
         for match in pattern.finditer(text):
             if _handle_shaped(match[1]) and not _is_domain(match[1]):
@@ -685,7 +710,8 @@ def _named_handles(text: str) -> Iterator[Span]:
 _PLATFORM_HINTS: Final = (
     "snap", "sc", "insta", "ig", "tik", "discord", "twitch", "twitter", "threads", "bereal",
     "youtube", "yt", "telegram", "gamertag", "psn", "xbox", "steam", "pseudo", "username",
-    "gebruikersnaam",
+    "gebruikersnaam", "tt", "roblox", "fortnite", "epic", "minecraft", "valorant", "riot",
+    "playstation", "ps4", "ps5", "facebook", "fb",
 )  # fmt: skip
 # The same test as "any hint is a substring", in one C-level scan.
 _PLATFORM_HINT: Final = re.compile("|".join(map(re.escape, _PLATFORM_HINTS)))
@@ -776,10 +802,13 @@ def _number_tail(text: str, position: int) -> int | None:
 def _street_word(word: str) -> str | None:
     """'strong' or 'capital' when the word ends in a street suffix, 'bare' if it is one."""
     lowered = word.casefold()
+    if lowered.rstrip(".") in _BARE_STREET_WORDS:
+        return "bare"  # "Gentse stwg 88", "de Brugse Steenweg 230"
     for suffix in _STRONG_SUFFIXES:
         if lowered.endswith(suffix) and len(lowered.rstrip("-")) - len(suffix) >= 3:
             return "strong"
-    if word[0].isupper():
+    # "sint-jansplein 7": a hyphenated name is a street even when typed lowercase.
+    if word[0].isupper() or "-" in word:
         for suffix in _CAPITAL_SUFFIXES:
             if lowered.endswith(suffix):
                 prefix = lowered[: -len(suffix)].rstrip("-")
@@ -788,6 +817,13 @@ def _street_word(word: str) -> str | None:
                 if not prefix:
                     return "bare"
     return None
+
+
+_BARE_STREET_WORDS: Final = frozenset(
+    {"straat", "steenweg", "stwg", "stw", "laan", "dreef", "weg", "plein", "markt", "baan"}
+)
+# A town's adjective before a bare street word: "Gentse", "kortrijkse", "Brugsche".
+_TOWN_ADJECTIVE = re.compile(r"(?<![\w'’-])[^\W\d_]{2,}(?:se|sche)[ \t\u00a0]+\Z", re.IGNORECASE)
 
 
 def _capitalised_words_before(text: str, start: int, limit: int = 3) -> int:
@@ -832,7 +868,8 @@ def _addresses(text: str) -> Iterator[Span]:
             continue
         start = match.start(1)
         if kind == "bare":
-            before = _capitalised_words_before(text, start, limit=1)
+            adjective = _TOWN_ADJECTIVE.search(text, max(0, start - 40), start)
+            before = adjective.start() if adjective else _capitalised_words_before(text, start, 1)
             if before == start:
                 continue
             start = before
@@ -902,6 +939,8 @@ _TITLE_AFTER = re.compile(
 _STRONG_INTRO = (
     r"ik[ \t]+heet|'k[ \t]*heet|k[ \t]*heet|ik[ \t]+noem|'k[ \t]*noem|mijn[ \t]+naam[ \t]+is"
     r"|m'n[ \t]+naam[ \t]+is|me[ \t]+naam[ \t]+is|my[ \t]+name[ \t]+is|my[ \t]+name's"
+    r"|(?:mijn|m'n|mn|me)[ \t]+(?:echte|volledige|officiële|officiele)[ \t]+naam[ \t]+is"
+    r"|my[ \t]+(?:real|full)[ \t]+name[ \t]+is|mon[ \t]+vrai[ \t]+(?:nom|prénom)[ \t]+(?:est|c'est)"
     r"|je[ \t]+m'appelle|je[ \t]+m’appelle|je[ \t]+mappelle|j[ \t]*m'appelle|mon[ \t]+nom[ \t]+est"
     r"|mon[ \t]+prénom[ \t]+est|i[ \t]+am[ \t]+called|they[ \t]+call[ \t]+me"
     # West-Flemish "'k eete" (ik heet)
@@ -917,6 +956,11 @@ _WEAK_INTRO = (
     r"|heet|heette|heten|noemt[ \t]+me|noemen[ \t]+me|noemt[ \t]+mij|noemen[ \t]+mij"
     r"|call[ \t]+me|calls[ \t]+me|is[ \t]+called|on[ \t]+m'appelle|on[ \t]+m’appelle"
     r"|s'appelle|s’appelle|appelle-moi"
+)
+# A nickname after these is a name whatever it is: "aka momo", "mijn bijnaam is Jojo".
+_NICKNAME = (
+    r"aka|a\.k\.a\.?|alias|bijnaam[ \t]+is|(?:mijn|m'n|mn|me|my|mon)[ \t]+(?:bijnaam|nickname"
+    r"|surnom|roepnaam)(?:[ \t]+(?:is|c'est|c’est|est))?|nickname[ \t]+is|surnom[ \t]+c'est"
 )
 _ROLES = (
     r"trainer|trainster|coach|leider|leidster|leiding|monitor|monitrice|animator|animatrice"
@@ -973,7 +1017,8 @@ _RELATION_WORDS = (
     r"|aunt|auntie|uncle|grandma|grandpa|granny|nan|gran|stepdad|stepmom|stepmum|stepbrother"
     r"|stepsister|neighbour|neighbor|niece|nephew|oncle|voisin|voisine|mamie|papy|papi"
     r"|grand-mère|grand-père|beau-père|belle-mère|demi-frère|demi-sœur|demi-soeur"
-    r"|va|vava|moat|moatn|pete|kozyntje|stiefzuster|schoonzuster|kuzen|kuzin|bros|babe|bae)"
+    r"|va|vava|moat|moatn|pete|kozyntje|stiefzuster|schoonzuster|kuzen|kuzin|bros|babe|bae"
+    r"|bf|gf)"
 )
 _RELATIONS = (
     rf"(?:(?:{_POSSESSIVES}|(?-i:de|den|het|'t|la|le|the|De|La|Le|The))[ \t]+"
@@ -987,7 +1032,8 @@ _POSSESSOR = re.compile(
 )
 _NAME_CUE = re.compile(
     rf"(?<![\w'’])(?:(?P<strong>{_STRONG_INTRO})|(?P<weak>{_WEAK_INTRO})"
-    rf"|(?P<role>{_ROLES})|(?P<relation>{_RELATIONS}))"
+    rf"|(?:[lL]['’][ \t]*)?(?P<role>{_ROLES})|(?P<relation>{_RELATIONS})"
+    rf"|(?P<nickname>{_NICKNAME}))"
     r"(?![\w])[ \t\u00a0]*(?P<colon>[:,])?[ \t\u00a0]*(?P<article>(?-i:de|den)[ \t]+)?",
     re.IGNORECASE,
 )
@@ -1245,37 +1291,108 @@ def _names(text: str) -> Iterator[Span]:
         first = tokens.by_start.get(start)
         if first is None:
             continue
-        word = words[first]
-        weak = cue["weak"] is not None
-        if weak and _names_a_thing(text, cue):
-            continue  # "mijn kat heet Luna", "het jeugdhuis heet Noor"
-        if word.islower() and (weak or _is_first_name(word)):
-            # after "ik ben" only a hand-checked name: "ik ben sara", not "ik ben oke"
-            after_kin = cue["relation"] is not None or cue["strong"] is not None
-            if not _lowercase_name(word, curated_only=weak, after_kin=after_kin):
-                continue
-            lexicon_first = True
-        else:
-            # also a first name that is a stopword too: "juf An", "coach Ben"
-            lexicon_first = (
-                _is_capitalised(word)
-                and _is_first_name(word)
-                and word.casefold() not in _protected()
-            )
-            if weak and not lexicon_first:
-                continue
-        if cue["colon"] == "," and not lexicon_first:
-            continue  # "mijn broer, die ...": after a comma only a known first name
-        end = tokens.name_end(first, first_name=lexicon_first)
+        end = _cued_name_end(tokens, cue, first)
         if end is None:
             continue
         span = tokens.spans[first][0], tokens.spans[end - 1][1]
         if cue["colon"] == "," and not _APPOSITION_END.match(text, span[1]):
             continue  # "mijn vader, elke zaterdag": a name in apposition ends at a comma
-        if weak and _is_public_figure(text[span[0] : span[1]]):
+        if cue["weak"] and _is_public_figure(text[span[0] : span[1]]):
             continue  # "ik ben fan van ..." is no introduction; "mijn trainer X" always counts
         yield span[0], span[1], "name"
         yield from _listed_names(tokens, end)
+
+
+def _cued_name_end(tokens: _Tokens, cue: re.Match[str], first: int) -> int | None:
+    """Index after the name a cue introduces at token ``first``; None when there is none."""
+    word = tokens.words[first]
+    if cue["nickname"] is not None:
+        # "aka momo", "mijn bijnaam is Jojo": whatever follows, unless an everyday word.
+        if len(word) < 2 or word.casefold() in _common_words():
+            return None
+        return first + 1 if word.islower() else tokens.name_end(first, first_name=True)
+    weak = cue["weak"] is not None
+    if weak and _names_a_thing(tokens.text, cue):
+        return None  # "mijn kat heet Luna", "het jeugdhuis heet Noor"
+    if word.islower() and (weak or _is_first_name(word)):
+        # after "ik ben" only a hand-checked name: "ik ben sara", not "ik ben oke"
+        after_kin = cue["relation"] is not None or cue["strong"] is not None
+        curated_only = weak and " ".join(cue["weak"].casefold().split()) not in _CALLS_ME
+        if not _lowercase_name(word, curated_only=curated_only, after_kin=after_kin):
+            return None
+        lexicon_first = True
+    else:
+        # also a first name that is a stopword too: "juf An", "coach Ben"
+        lexicon_first = (
+            _is_capitalised(word) and _is_first_name(word) and word.casefold() not in _protected()
+        )
+        if weak and not lexicon_first and not _unlisted_name_after(tokens, cue, first):
+            return None
+    if cue["colon"] == "," and not lexicon_first:
+        return None  # "mijn broer, die ...": after a comma only a known first name
+    return tokens.name_end(first, first_name=lexicon_first)
+
+
+# Weak cues after which a capitalised name outside the lexicon still counts: the speaker's
+# nickname ("iedereen noemt me Mimi"), or a self-introduction where the name stands alone
+# ("Ik ben Chidera, ik ben 16", "I'm Zhenya from Kharkiv").
+_CALLS_ME: Final = frozenset(
+    {"noemt me", "noemen me", "noemt mij", "noemen mij", "call me", "calls me", "on m'appelle",
+     "on m’appelle", "appelle-moi"}
+)  # fmt: skip
+_SELF_INTRO: Final = frozenset(
+    {"ik ben", "'k ben", "k ben", "'k zyn", "k zyn", "ik zyn", "'k zijn", "'k zin", "k zin",
+     "i'm", "i’m", "i am", "je suis", "moi c'est", "moi c’est"}
+)  # fmt: skip
+# After a self-introduction the name ends the clause: "ik ben Chidera, ...", "... from ...".
+_INTRO_NAME_END = re.compile(
+    r"[ \t]*(?:$|[^\w\s'’-]|(?:from|uit|van|aus|de|du|hier|here|en|and|et|und)(?![\w'’]))",
+    re.IGNORECASE,
+)
+# Capitalised words that follow "ik ben" and are no name: where one is from, what one believes.
+_DEMONYMS: Final = _words(
+    """
+    belg belgische belgian belge vlaming vlaamse fleming waal waalse brusselaar kortrijkzaan
+    nederlander nederlandse hollander fransman franse française français french marokkaan
+    marokkaanse moroccan marocain marocaine turk turkse turkish turc turque syriër syrische
+    syrian syrien syrienne afghaan afghaanse afghan afghane oekraïner oekraïense ukrainian
+    ukrainien ukrainienne pool poolse polish polonais polonaise roemeen roemeense romanian
+    roumain roumaine rus russin russische russian russe koerd koerdische kurdish kurde
+    berber amazigh eritreeër eritrese eritrean somaliër somalische somali congolees congolese
+    congolais congolaise guineeër guinees kameroener algerijn algerijnse tunesiër tunesische
+    iraniër iraanse iraaki irakees iraakse palestijn palestijnse albanees albanese bulgaar
+    bulgaarse spanjaard spaanse italiaan italiaanse portugees portugese braziliaan duitser
+    duitse engelsman britse brit european europeaan afrikaan afrikaanse arabier arab arabe
+    moslim moslima muslim musulman musulmane christen christian chrétien chrétienne katholiek
+    catholic catholique protestant jood joodse jewish juif juive hindoe hindu boeddhist
+    atheïst atheist athée vegan veganist vegetariër
+    """
+)
+
+
+# "Kortrijkzaan", "Kortrijkzoan", "Gentenaar", "Vlaming", "Italiaan", "Congolees", "Syrische"
+_DEMONYM_ENDS: Final = ("zaan", "zoan", "enaar", "ling", "iaan", "aanse", "ees", "ese", "ische")
+
+
+def _unlisted_name_after(tokens: _Tokens, cue: re.Match[str], first: int) -> bool:
+    """A capitalised name outside the lexicon after a weak cue that surely names a person."""
+    word = tokens.words[first]
+    if not (_is_name_word(word) and word[1:2].islower()):
+        return False
+    parts = word.casefold().split("-")
+    if word.casefold() in _DEMONYMS or word.casefold().endswith(_DEMONYM_ENDS):
+        return False
+    if any(part in _common_words() for part in parts):
+        return False
+    said = " ".join(cue["weak"].casefold().split())
+    if said in _CALLS_ME:
+        return True
+    if said not in _SELF_INTRO:
+        return False
+    end = tokens.surname_end(first)
+    return (
+        end is not None and _INTRO_NAME_END.match(tokens.text, tokens.spans[end - 1][1]) is not None
+    )
 
 
 _APPOSITION_END = re.compile(r"[ \t]*(?:[,.!?;:)]|$)")
