@@ -69,8 +69,8 @@ bench: setup setup-rasa
 perf: setup
 	bash scripts/ensure-postgres.sh
 	$(BIN)/python -m benchmarks.startup --runs 3
-	$(BIN)/python -m benchmarks.conversation --participants 200 --rate 0 --duration 10
-	$(BIN)/python -m benchmarks.conversation --participants 200 --rate 0 --duration 10 \
+	$(BIN)/python -m benchmarks.conversation --participants 500 --rate 0 --duration 10
+	$(BIN)/python -m benchmarks.conversation --participants 500 --rate 0 --duration 10 \
 		--database postgresql
 
 clean:

@@ -11,6 +11,12 @@ finish); each pauses between updates so that together they offer --rate
 updates per second (--rate 0: no pauses, which measures the
 maximum throughput instead). It prints throughput, latency from update to
 reply, errors and the bot's peak RSS and CPU.
+
+Each participant must stay under the bot's flood guard (20 messages in 10 s per person,
+bot/telegram/flood.py): at --rate 0 a participant sends as fast as the bot replies, so
+with 200 participants a bot serving 400 updates/s paces them, and the run stops where a
+button was expected and the flood notice came. 500 participants leave room up to 1,000
+updates/s.
 """
 
 from __future__ import annotations

@@ -38,11 +38,14 @@ class Vocabulary:
 
     A trained model knows some 40,000-60,000 n-grams. As a dict, each costs a string
     object, an int object and a slot: over 100 bytes, 13 MB for the two models, which
-    took the bot over its memory budget (docs/performance.md). Here a term is found by
-    its ``hash()`` in a sorted array, then checked against its UTF-8 bytes, so a hash
-    collision can never count an unknown n-gram as a known one. Python salts
-    ``hash()`` per process, so the hashes are computed when the model is loaded and
-    never stored.
+    took the bot over its memory budget (docs/performance.md). Here a term is its
+    64-bit ``hash()`` in a sorted array: the hashing trick of scikit-learn's
+    ``HashingVectorizer``, with 2**64 buckets instead of its 2**20, so an n-gram the
+    model never saw is counted as a known one with a probability of about one in
+    3 * 10**14 (60,000 / 2**64). Checking each hit against the term's text took a Python
+    loop that made a prediction three times slower. Python salts ``hash()`` per process,
+    so the hashes are computed when the model is loaded and never stored; the terms are
+    kept as UTF-8 bytes, for the model file.
     """
 
     def __init__(self, terms: Sequence[str]) -> None:
@@ -53,7 +56,7 @@ class Vocabulary:
         hashes = np.fromiter(map(hash, terms), dtype=np.int64, count=len(terms))
         order = np.argsort(hashes, kind="stable")
         self._hashes = hashes[order]
-        self._columns = order.astype(np.int32)
+        self._columns = order.astype(np.intp)
 
     def __len__(self) -> int:
         return int(self._hashes.size)
@@ -73,17 +76,9 @@ class Vocabulary:
             return np.empty(0, dtype=np.intp)
         hashes = np.fromiter(map(hash, features), dtype=np.int64, count=len(features))
         found = np.searchsorted(self._hashes, hashes)
-        found[found == len(self)] = 0
-        candidates = np.flatnonzero(self._hashes[found] == hashes)
-        columns = self._columns[found[candidates]]
-        text, ends = self._text, self._ends
-        known = [
-            column
-            for index, column in zip(candidates.tolist(), columns.tolist(), strict=True)
-            if text[int(ends[column - 1]) if column else 0 : int(ends[column])]
-            == features[index].encode()
-        ]
-        return np.array(known, dtype=np.intp)
+        np.minimum(found, len(self) - 1, out=found)
+        known: NDArray[np.intp] = self._columns[found[self._hashes[found] == hashes]]
+        return known
 
 
 @dataclass(frozen=True)
