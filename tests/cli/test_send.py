@@ -27,8 +27,14 @@ def config_with(tmp_path: Path, **round_changes: object) -> Path:
     return path
 
 
+@pytest.fixture
+def open_round(tmp_path: Path) -> Path:
+    """config.yml with opvolging open whatever today's date (it closes 2027-06-30)."""
+    return config_with(tmp_path, opens="2026-01-01", closes="2099-12-31")
+
+
 def test_the_dry_run_counts_excludes_and_previews_without_sending(
-    database_url: str, database: Database
+    database_url: str, database: Database, open_round: Path
 ) -> None:
     add_people(database, range(1, 5))
     add_people(database, [5, 6], opted_in=False)
@@ -37,7 +43,7 @@ def test_the_dry_run_counts_excludes_and_previews_without_sending(
     with database.transaction() as session:
         session.get_one(Participant, blocked.id).unreachable = True
 
-    result = run_jeugdstem(database_url, "send", "opvolging")
+    result = run_jeugdstem(database_url, "send", "opvolging", config=open_round)
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -53,13 +59,19 @@ def test_the_dry_run_counts_excludes_and_previews_without_sending(
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
-def test_filters_narrow_the_audience(database_url: str, database: Database) -> None:
+def test_filters_narrow_the_audience(
+    database_url: str, database: Database, open_round: Path
+) -> None:
     cost = add_people(database, [1, 2], source="bolwerk")
     add_people(database, [3], source="quindo")
     give_themes(database, cost[0], ["cost"])
 
-    by_theme = run_jeugdstem(database_url, "send", "opvolging", "--theme", "cost")
-    by_source = run_jeugdstem(database_url, "send", "opvolging", "--source", "bolwerk")
+    by_theme = run_jeugdstem(
+        database_url, "send", "opvolging", "--theme", "cost", config=open_round
+    )
+    by_source = run_jeugdstem(
+        database_url, "send", "opvolging", "--source", "bolwerk", config=open_round
+    )
 
     assert "Will receive it: 1" in by_theme.stdout, by_theme.stdout
     assert "Not meant for them (filters, sources or themes): 2" in by_theme.stdout
