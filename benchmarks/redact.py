@@ -9,7 +9,7 @@ section prints figures only, never their texts or missed spans. Their lines have
 labelled set's format ("text", "expected") plus "kinds" (the placeholders in "expected")
 and "style", so the same span rule applies unchanged. It prints span recall overall, per
 PII kind and per style, the PII-free lines left unchanged (and how many changed, per
-style), and the exact-match share. The development sets (dev-4.jsonl, dev-3.jsonl,
+style), and the exact-match share. The development sets (dev-5.jsonl, dev-4.jsonl, dev-3.jsonl,
 dev-2.jsonl, dev.jsonl) follow in the same form: written apart from the rules, then read
 to improve them, so their figures are upper bounds.
 
@@ -58,6 +58,7 @@ BLIND_SETS = {
     PII_DIR / "blind.jsonl": "written 2026-12-06, frozen; its figures steered one policy",
 }
 DEVELOPMENT_SETS = (
+    PII_DIR / "dev-5.jsonl",
     PII_DIR / "dev-4.jsonl",
     PII_DIR / "dev-3.jsonl",
     PII_DIR / "dev-2.jsonl",

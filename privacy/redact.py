@@ -918,6 +918,7 @@ _LOWERCASE_AMBIGUOUS: Final = _words(
     an ben bo lou max lies fien roos iris amber jade fleur noor els ward stan vic joke jean frans
     toon staf lut ine sien saar liv ion ana aya rim hind lama rama hala reem sena awa hawa ava amy
     lore mona cas jan will may mark ali tim nick elke
+    dima
     """
 )
 
@@ -948,7 +949,8 @@ _STRONG_INTRO = (
     r"|'k[ \t]*heete|k[ \t]*heete|ik[ \t]+heete"
 )
 _WEAK_INTRO = (
-    r"ik[ \t]+ben|'k[ \t]*ben|k[ \t]*ben|'k[ \t]*zin|k[ \t]*zin|'k[ \t]*zijn|i'm|i’m|i[ \t]+am"
+    r"ik[ \t]+ben|ikke[ \t]+ben|'k[ \t]*ben|k[ \t]*ben|'k[ \t]*zin|k[ \t]*zin|'k[ \t]*zijn|i'm|i’m"
+    r"|i[ \t]+am|(?-i:im)"
     r"|je[ \t]+suis|moi[ \t]+c'est|moi[ \t]+c’est|c'est|c’est|dit[ \t]+is|this[ \t]+is"
     r"|hier[ \t]+is|'k[ \t]*zyn|k[ \t]*zyn|ik[ \t]+zyn|'k[ \t]*ete|ik[ \t]+ete"
     r"|wij[ \t]+zijn|we[ \t]+zijn|we're|we[ \t]+are|nous[ \t]+sommes|on[ \t]+est"
@@ -972,7 +974,7 @@ _ROLES = (
     r"|entraîneur|entraineur|entraîneuse|entraineuse|animateur|éducateur|éducatrice|educateur"
     r"|educatrice|educator|babysit|babysitter"
     # "my friend" and "brother" in Darija and Turkish, used as a title: "Sahbi Anouar"
-    r"|sahbi|sahbe|khoya|khouya|kanka|kardeşim|kardesim"
+    r"|sahbi|sahbe|khoya|khouya|khti|okhti|kanka|kardeşim|kardesim"
     # Turkish kinship words that carry their own "my": "annem Hülya", "ablam Merve"
     r"|annem|babam|ablam|abim|kuzenim|teyzem|halam|amcam|dayım|dayim|dedem|anneannem"
     r"|babaannem"
@@ -985,8 +987,13 @@ _ROLES = (
 )
 _POSSESSIVES = (
     r"mijn|m'n|mn|me|mien|my|mon|ma|mes|onze|ons|our|zijn|z'n|zen|haar|eur|under|ulder|hun"
-    r"|his|her|their|ton|ta|tes|son|sa|ses|notre|nos"
+    r"|his|her|their|ton|ta|tes|son|sa|ses|notre|nos|mi|mis"
 )
+# "een vriend moussa traoré", "'k è e lief, Nore", "'k è twi broers, Jasper en Milan"
+_ARTICLES = r"de|den|het|'t|la|le|the|De|La|Le|The"
+# Before these, a relation word that is also a plain noun ("a man", "een vrouw") is none.
+_INDEFINITES = r"een|e|ne|'n|twee|twi|drie|a|an|un|une|deux|two|three|Een|Ne|A|An|Un|Une|Two"
+_PLAIN_NOUNS = r"(?:man|vrouw|boy|girl|husband|wife|mari|schat)(?![\w'’])"
 _KIN_ADJECTIVES = (
     r"beste|best|bestie|lieve|meilleur|meilleure|kleine|klein|grote|groot|oudere|jongere"
     r"|oudste|jongste|ex|nieuwe|vorige|eerste|petit|petite|grand|grande|little|big|older"
@@ -1018,12 +1025,18 @@ _RELATION_WORDS = (
     r"|stepsister|neighbour|neighbor|niece|nephew|oncle|voisin|voisine|mamie|papy|papi"
     r"|grand-mère|grand-père|beau-père|belle-mère|demi-frère|demi-sœur|demi-soeur"
     r"|va|vava|moat|moatn|pete|kozyntje|stiefzuster|schoonzuster|kuzen|kuzin|bros|babe|bae"
-    r"|bf|gf)"
+    r"|bf|gf"
+    # West-Flemish and chat spellings, slang and Spanish: "me kozze Brent", "me zustre Fien",
+    # "my sis Imane", "mijn homie Mamadou", "mi hermano Mateo"
+    r"|kozze|kozzen|zustre|zustres|kameroad|kameroat|kameroaden|gebuurs|gebuur|sis|sista|homie"
+    r"|homies|boy|girl|hermano|hermana|primo|prima|amigo|amiga|novio|novia)"
 )
 _RELATIONS = (
-    rf"(?:(?:{_POSSESSIVES}|(?-i:de|den|het|'t|la|le|the|De|La|Le|The))[ \t]+"
+    rf"(?:(?:{_POSSESSIVES}|(?-i:{_ARTICLES}))[ \t]+"
     r"|(?-i:l'|l’|L'|L’)[ \t]*)"
     rf"(?:(?:{_KIN_ADJECTIVES})[ \t-]+)?{_RELATION_WORDS}"
+    rf"|(?-i:{_INDEFINITES})[ \t]+(?:(?:{_KIN_ADJECTIVES})[ \t-]+)?(?!{_PLAIN_NOUNS})"
+    rf"{_RELATION_WORDS}"
 )
 _POSSESSOR = re.compile(
     rf"(?<![\w'’@])([^\W\d_][\w'’-]*)[ \t]+(?:{_POSSESSOR_WORDS})[ \t]+"
@@ -1098,6 +1111,7 @@ def _stopwords() -> frozenset[str]:
         those what who when where why how not also too very just le la les un une et ou mais
         est je tu il elle nous vous ils elles mon ma mes ton ta tes son sa ses ce cette ça pas
         plus très oui non moi toi lui avec pour dans sur chez mijnheer meneer mevrouw juf
+        i'm i've i'll i'd it's that's don't can't won't didn't doesn't isn't
         meester trainer coach leider leiding vriend vriendin mama papa ma pa
         """
     )
@@ -1241,6 +1255,7 @@ def _names(text: str) -> Iterator[Span]:
         and not _PARTICLE_WORD.search(text)
         and not _POSSESSOR.search(text)
         and not _TITLE_AFTER.search(text)
+        and not _SIGNATURE.match(text)
     ):
         return
     tokens = _Tokens(text)
@@ -1268,6 +1283,22 @@ def _names(text: str) -> Iterator[Span]:
             and words[index + 2] not in _common_words()
         ):
             yield tokens.spans[index][0], tokens.spans[index + 2][1], "name"
+    # A message that opens with its writer's full name, lowercase: "noor vandamme hier 👋",
+    # "wout vanneste 16 jaar", "valentina rojas, 14, ...".
+    signature = _SIGNATURE.match(text)
+    if (
+        signature
+        and signature[1].islower()
+        and signature[2].islower()
+        and _is_plain_first_name(signature[1])
+        and signature[1] not in _stopwords()
+        # "ana" is also Darija for "I"; "noor vandamme" is a name
+        and (signature[1] not in _LOWERCASE_AMBIGUOUS or signature[1] in _NOUN_NAMES)
+        and signature[2] not in _common_words()
+        and not _is_first_name(signature[2])
+        and not _is_public_figure(text[signature.start(1) : signature.end(2)])
+    ):
+        yield signature.start(1), signature.end(2), "name"
     # A name before the person it belongs to ("sara haar broer", "Arne ze zuster") or before
     # a Turkish title ("Emre abi", "Fatima teyze").
     for match in _POSSESSOR.finditer(text):
@@ -1295,7 +1326,11 @@ def _names(text: str) -> Iterator[Span]:
         if end is None:
             continue
         span = tokens.spans[first][0], tokens.spans[end - 1][1]
-        if cue["colon"] == "," and not _APPOSITION_END.match(text, span[1]):
+        if (
+            cue["colon"] == ","
+            and not _APPOSITION_END.match(text, span[1])
+            and not _names_listed_after(tokens, end)
+        ):
             continue  # "mijn vader, elke zaterdag": a name in apposition ends at a comma
         if cue["weak"] and _is_public_figure(text[span[0] : span[1]]):
             continue  # "ik ben fan van ..." is no introduction; "mijn trainer X" always counts
@@ -1316,7 +1351,7 @@ def _cued_name_end(tokens: _Tokens, cue: re.Match[str], first: int) -> int | Non
         return None  # "mijn kat heet Luna", "het jeugdhuis heet Noor"
     if word.islower() and (weak or _is_first_name(word)):
         # after "ik ben" only a hand-checked name: "ik ben sara", not "ik ben oke"
-        after_kin = cue["relation"] is not None or cue["strong"] is not None
+        after_kin = any(cue[group] is not None for group in ("relation", "strong", "role"))
         curated_only = weak and " ".join(cue["weak"].casefold().split()) not in _CALLS_ME
         if not _lowercase_name(word, curated_only=curated_only, after_kin=after_kin):
             return None
@@ -1395,6 +1430,12 @@ def _unlisted_name_after(tokens: _Tokens, cue: re.Match[str], first: int) -> boo
     )
 
 
+_SIGNATURE = re.compile(
+    r"[ \t]*(?:(?:hey|hoi|hallo|hello|hi|yo|salut|salam|coucou|dag|hiya)[ \t,!]+)?"
+    r"([^\W\d_]{2,})[ \t]+([^\W\d_]{3,})(?![\w'’-])"
+    r"(?=[ \t]*(?:,|$|\d|(?:hier|here|ici)(?![\w'’])|[^\w\s'’-]))",
+    re.IGNORECASE,
+)
 _APPOSITION_END = re.compile(r"[ \t]*(?:[,.!?;:)]|$)")
 # What a name after "heet" belongs to when it is no person: a pet, a place, a thing.
 _THINGS: Final = _words(
@@ -1420,6 +1461,16 @@ def _names_a_thing(text: str, cue: re.Match[str]) -> bool:
 
 # Between the names of a list: "Noor, Lina en Febe", "Bilal and Ayoub", "Karim et Nabil".
 _LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:(?:en|and|et|&)[ \t]+)?|[ \t]+(?:en|and|et|&)[ \t]+)")
+
+
+def _names_listed_after(tokens: _Tokens, index: int) -> bool:
+    """Whether a known first name follows in a list: "me gebuurs, Jef en Mia"."""
+    gap = _LIST_GAP.match(tokens.text, tokens.spans[index - 1][1])
+    following = tokens.by_start.get(gap.end()) if gap else None
+    if following is None:
+        return False
+    word = tokens.words[following]
+    return _is_capitalised(word) and _is_plain_first_name(word)
 
 
 def _listed_names(tokens: _Tokens, index: int) -> Iterator[Span]:

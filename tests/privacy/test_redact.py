@@ -865,3 +865,47 @@ def test_words_after_the_same_cues_that_name_no_one_stay(text: str) -> None:
 )
 def test_gamertags_stream_links_and_streets_written_short(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "me kozze Arno en ik goan noar de zwemclub",
+            "me kozze [naam] en ik goan noar de zwemclub",
+        ),
+        ("me zustre Lotte zit bie de chiro", "me zustre [naam] zit bie de chiro"),
+        ("my sis Hiba wants to join too", "my sis [naam] wants to join too"),
+        ("mijn homie Ousmane maakt beats", "mijn homie [naam] maakt beats"),
+        ("mi hermana Sofía baila conmigo", "mi hermana [naam] baila conmigo"),
+        ("ik heb een vriendin elena die ook danst", "ik heb een vriendin [naam] die ook danst"),
+        ("'k è e lief, Febe, en zie zwemt", "'k è e lief, [naam], en zie zwemt"),
+        ("me gebuurs, Staf en Lien, goan mee", "me gebuurs, [naam] en [naam], goan mee"),
+        ("khti Salma w ana gaan samen", "khti [naam] w ana gaan samen"),
+        ("leidster iris van de chiro is top", "leidster [naam] van de chiro is top"),
+        ("ikke ben Yara en ik dans", "ikke ben [naam] en ik dans"),
+        ("hey im Camila, new here", "hey im [naam], new here"),
+        # a lowercase full name that opens the message, then an age, "hier" or a comma
+        ("lotte vanhee 15 jaar, ik zwem graag", "[naam] 15 jaar, ik zwem graag"),
+        ("yo ruben claeys hier 👋 te weinig te doen", "yo [naam] hier 👋 te weinig te doen"),
+    ],
+)
+def test_dialect_and_chat_kin_words_and_a_name_that_opens_the_message(
+    text: str, expected: str
+) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they want me to marry a man I've never met",  # "a man" is no relation
+        "een vrouw zei dat het vol was",
+        "ana ghir 3ib 3la familti",  # Darija "ana" is "I"
+        "khti dima katakhod lhwayj dyali",  # Darija "dima" is "always"
+        "john wick 4 met de boys 🎬",  # a film
+        "maandag training, dinsdag niks",
+    ],
+)
+def test_plain_nouns_darija_words_and_titles_that_open_a_message_stay(text: str) -> None:
+    assert redact(text) == text
