@@ -6,7 +6,7 @@
 Staff labels are simulated from a pool of labelled answers that are held out of
 the training data for the run: by default the training files named in ``POOL``,
 answers the shipped model learns from but that the base model here never sees.
-The blind set (``nlu/data/blind/themes.jsonl``) is never a source of labels; it
+The blind set (the newest, ``benchmarks.nlu.BLIND_PATH``) is never a source of labels; it
 is only scored, and only figures are printed.
 
 Two ways of choosing what staff label, side by side:

@@ -3,15 +3,16 @@
     python -m benchmarks.nlu                # builtin, keyword and both Rasa pipelines (~30 min)
     python -m benchmarks.nlu --no-rasa      # builtin and keyword rows only (about a minute)
     python -m benchmarks.nlu --blind-only   # only the blind set (seconds)
+    python -m benchmarks.nlu --blind-only --blind nlu/data/blind/themes.jsonl  # an older one
     python -m benchmarks.nlu --calibration  # also compare calibration recipes (minutes)
 
 It prints:
 - first, every backend as the bot runs it on the blind set
-  (nlu/data/blind/themes.jsonl: answers written from config.yml's theme
-  descriptions alone, by hands that never saw the training data or the code;
-  frozen, never trained or tuned on): macro-F1, micro-F1, top-3 recall, exact
-  match per style and F1 per theme side by side, then the built-in classifier's
-  precision and recall per theme;
+  (the newest of nlu/data/blind/themes-2.jsonl and themes.jsonl, or --blind: answers
+  written from config.yml's theme descriptions alone, by hands that never saw the
+  training data or the code; frozen, never trained or tuned on): macro-F1, micro-F1,
+  top-3 recall, exact match per style and F1 per theme side by side, then the
+  built-in classifier's precision and recall per theme;
 - 5-fold cross-validation of the built-in recipe on the training split: the
   macro-F1 of each threshold (config.yml's ``nlu.threshold`` was chosen this
   way) and how calibrated the out-of-fold probabilities are (Brier score,
@@ -81,7 +82,10 @@ from tests.support.paths import REPO
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 FOLDS = 5
 LATENCY_ROUNDS = 3  # every held-out text is timed this many times for p50/p99
-BLIND_PATH = REPO / "nlu" / "data" / "blind" / "themes.jsonl"
+BLIND_DIR = REPO / "nlu" / "data" / "blind"
+# Newest first: a blind set is blind until it has chosen between models a few times.
+BLIND_SETS = (BLIND_DIR / "themes-2.jsonl", BLIND_DIR / "themes.jsonl")
+BLIND_PATH = BLIND_SETS[0]
 
 
 @dataclass(frozen=True)
@@ -99,18 +103,19 @@ class BlindScores:
 class BlindSet:
     """The frozen blind set: its answers and each answer's style. Never trained on."""
 
+    path: Path
     examples: list[Example]
     styles: list[str]
 
     @classmethod
-    def load(cls, themes: Sequence[str]) -> BlindSet | None:
+    def load(cls, themes: Sequence[str], path: Path = BLIND_PATH) -> BlindSet | None:
         """The blind set, or None (with a message) when the file is not there."""
-        if not BLIND_PATH.exists():
-            print(f"blind set: {BLIND_PATH} is missing")
+        if not path.exists():
+            print(f"blind set: {path} is missing")
             return None
-        examples = load_labelled(BLIND_PATH, themes)
-        lines = [json.loads(line) for line in BLIND_PATH.read_text("utf-8").splitlines() if line]
-        return cls(examples, [str(line.get("style", "?")) for line in lines])
+        examples = load_labelled(path, themes)
+        lines = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+        return cls(path, examples, [str(line.get("style", "?")) for line in lines])
 
     def score(self, predictions: Sequence[Prediction], themes: Sequence[str]) -> BlindScores:
         """Quality of one backend's predictions; figures only, never a text."""
@@ -241,12 +246,12 @@ def print_per_theme(row: Row) -> None:
 # --- the blind set ---------------------------------------------------------------------
 
 
-def print_blind(rows: Sequence[Row]) -> None:
+def print_blind(rows: Sequence[Row], path: Path) -> None:
     """Every backend on the blind set: overall, exact match per style, F1 per theme."""
     scored = [(row.name, row.blind) for row in rows if row.blind is not None]
     if not scored:
         return
-    print(f"blind set ({BLIND_PATH.relative_to(REPO)}), as the bot would answer:")
+    print(f"blind set ({path.relative_to(REPO)}), as the bot would answer:")
     table(
         ["backend", "macro-F1", "micro-F1", "top-3 recall"],
         [
@@ -432,6 +437,12 @@ def main() -> None:
     )
     parser.add_argument("--no-rasa", action="store_true", help="skip the two Rasa pipelines")
     parser.add_argument("--blind-only", action="store_true", help="only the blind set")
+    parser.add_argument(
+        "--blind",
+        type=Path,
+        default=BLIND_PATH,
+        help=f"the blind set (default: the newest, {BLIND_PATH.relative_to(REPO)})",
+    )
     args = parser.parse_args()
 
     survey = load_survey(REPO / "config.yml")
@@ -439,7 +450,7 @@ def main() -> None:
     threshold = survey.nlu.threshold
     train = load_dir(TRAIN_DIR, themes)
     test = load_dir(TEST_DIR, themes)
-    blind = BlindSet.load(themes)
+    blind = BlindSet.load(themes, args.blind.resolve())
     rows = [
         measure(
             f"builtin (threshold {threshold})",
@@ -460,7 +471,7 @@ def main() -> None:
     ]
     if not (args.no_rasa or args.blind_only):
         rows += rasa_rows(themes, test, blind, survey.nlu.rasa.threshold)
-    print_blind(rows)
+    print_blind(rows, args.blind.resolve())
     if args.blind_only:
         return
 
