@@ -1405,8 +1405,20 @@ _DEMONYMS: Final = _words(
 )
 
 
-# "Kortrijkzaan", "Kortrijkzoan", "Gentenaar", "Vlaming", "Italiaan", "Congolees", "Syrische"
-_DEMONYM_ENDS: Final = ("zaan", "zoan", "enaar", "ling", "iaan", "aanse", "ees", "ese", "ische")
+# "Kortrijkzaan", "Gentenaar", "Vlaming", "Italiaan", "Marokkaans", "Congolees", "Belgisch"
+_DEMONYM_ENDS: Final = (
+    "zaan",
+    "zoan",
+    "enaar",
+    "ling",
+    "iaan",
+    "aans",
+    "aanse",
+    "ees",
+    "ese",
+    "isch",
+    "ische",
+)
 
 
 def _unlisted_name_after(tokens: _Tokens, cue: re.Match[str], first: int) -> bool:
