@@ -1376,8 +1376,8 @@ _CALLS_ME: Final = frozenset(
      "on m’appelle", "appelle-moi"}
 )  # fmt: skip
 _SELF_INTRO: Final = frozenset(
-    {"ik ben", "'k ben", "k ben", "'k zyn", "k zyn", "ik zyn", "'k zijn", "'k zin", "k zin",
-     "i'm", "i’m", "i am", "je suis", "moi c'est", "moi c’est"}
+    {"ik ben", "ikke ben", "'k ben", "k ben", "'k zyn", "k zyn", "ik zyn", "'k zijn", "'k zin",
+     "k zin", "i'm", "i’m", "im", "i am", "je suis", "moi c'est", "moi c’est"}
 )  # fmt: skip
 # After a self-introduction the name ends the clause: "ik ben Chidera, ...", "... from ...".
 _INTRO_NAME_END = re.compile(
@@ -1407,18 +1407,8 @@ _DEMONYMS: Final = _words(
 
 # "Kortrijkzaan", "Gentenaar", "Vlaming", "Italiaan", "Marokkaans", "Congolees", "Belgisch"
 _DEMONYM_ENDS: Final = (
-    "zaan",
-    "zoan",
-    "enaar",
-    "ling",
-    "iaan",
-    "aans",
-    "aanse",
-    "ees",
-    "ese",
-    "isch",
-    "ische",
-)
+    "zaan", "zoan", "enaar", "ling", "iaan", "aans", "aanse", "ees", "ese", "isch", "ische",
+)  # fmt: skip
 
 
 def _unlisted_name_after(tokens: _Tokens, cue: re.Match[str], first: int) -> bool:
@@ -1426,10 +1416,10 @@ def _unlisted_name_after(tokens: _Tokens, cue: re.Match[str], first: int) -> boo
     word = tokens.words[first]
     if not (_is_name_word(word) and word[1:2].islower()):
         return False
-    parts = word.casefold().split("-")
-    if word.casefold() in _DEMONYMS or word.casefold().endswith(_DEMONYM_ENDS):
+    lowered = word.casefold()
+    if lowered in _DEMONYMS or lowered.endswith(_DEMONYM_ENDS):
         return False
-    if any(part in _common_words() for part in parts):
+    if any(part in _common_words() for part in lowered.split("-")):
         return False
     said = " ".join(cue["weak"].casefold().split())
     if said in _CALLS_ME:
