@@ -1248,6 +1248,7 @@ class _Tokens:
 
 
 def _names(text: str) -> Iterator[Span]:
+    signature = _SIGNATURE.match(text)
     # text.lower() differs from text exactly when something in it is upper- or titlecase.
     if (
         text.lower() == text
@@ -1255,7 +1256,7 @@ def _names(text: str) -> Iterator[Span]:
         and not _PARTICLE_WORD.search(text)
         and not _POSSESSOR.search(text)
         and not _TITLE_AFTER.search(text)
-        and not _SIGNATURE.match(text)
+        and signature is None
     ):
         return
     tokens = _Tokens(text)
@@ -1285,7 +1286,6 @@ def _names(text: str) -> Iterator[Span]:
             yield tokens.spans[index][0], tokens.spans[index + 2][1], "name"
     # A message that opens with its writer's full name, lowercase: "noor vandamme hier 👋",
     # "wout vanneste 16 jaar", "valentina rojas, 14, ...".
-    signature = _SIGNATURE.match(text)
     if (
         signature
         and signature[1].islower()
@@ -1338,6 +1338,11 @@ def _names(text: str) -> Iterator[Span]:
         yield from _listed_names(tokens, end)
 
 
+def _weak_cue_words(cue: re.Match[str]) -> str:
+    """The weak cue as typed, casefolded with single spaces: "Noemt  me" -> "noemt me"."""
+    return " ".join(cue["weak"].casefold().split())
+
+
 def _cued_name_end(tokens: _Tokens, cue: re.Match[str], first: int) -> int | None:
     """Index after the name a cue introduces at token ``first``; None when there is none."""
     word = tokens.words[first]
@@ -1352,7 +1357,7 @@ def _cued_name_end(tokens: _Tokens, cue: re.Match[str], first: int) -> int | Non
     if word.islower() and (weak or _is_first_name(word)):
         # after "ik ben" only a hand-checked name: "ik ben sara", not "ik ben oke"
         after_kin = any(cue[group] is not None for group in ("relation", "strong", "role"))
-        curated_only = weak and " ".join(cue["weak"].casefold().split()) not in _CALLS_ME
+        curated_only = weak and _weak_cue_words(cue) not in _CALLS_ME
         if not _lowercase_name(word, curated_only=curated_only, after_kin=after_kin):
             return None
         lexicon_first = True
@@ -1421,7 +1426,7 @@ def _unlisted_name_after(tokens: _Tokens, cue: re.Match[str], first: int) -> boo
         return False
     if any(part in _common_words() for part in lowered.split("-")):
         return False
-    said = " ".join(cue["weak"].casefold().split())
+    said = _weak_cue_words(cue)
     if said in _CALLS_ME:
         return True
     if said not in _SELF_INTRO:
@@ -1455,7 +1460,7 @@ _NAMING = frozenset({"heet", "heette", "heten", "s'appelle", "s’appelle", "is 
 
 def _names_a_thing(text: str, cue: re.Match[str]) -> bool:
     """True for "<pet or place> heet ...": the name that follows is no person's."""
-    if " ".join(cue["weak"].casefold().split()) not in _NAMING:
+    if _weak_cue_words(cue) not in _NAMING:
         return False
     before = _WORD_BEFORE.search(text, max(0, cue.start() - 40), cue.start())
     return before is not None and before[1].casefold() in _THINGS
