@@ -9,6 +9,7 @@ import structlog
 
 from bot.engine import SurveyEngine
 from bot.engine.staff import StaffDesk
+from bot.memory import release_freed_memory
 from bot.settings import Settings, feedback_path, model_dir, offers_path
 from nlu.risk import RiskKind
 from nlu.service import Analyser, distress_detector, theme_service
@@ -124,4 +125,5 @@ def build_runtime(
         feedback=feedback,
     )
     desk = StaffDesk(survey, database, engine.buttons, engine.handover, engine.clock)
+    release_freed_memory()
     return Runtime(settings, survey, database, engine, Pseudonymizer(secret), analyser, desk)

@@ -26,7 +26,7 @@ from storage.models import (
     Sender,
     utcnow,
 )
-from storage.repository import storable_text
+from storage.state import storable_text
 
 
 def open_case_of(session: Session, participant_id: int) -> Case | None:

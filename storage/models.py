@@ -26,6 +26,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 # Python None is stored as SQL NULL, so "IS NULL" means "not set" (never JSON 'null').
 NullableJSON = JSON(none_as_null=True)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, bindparam, delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -20,66 +20,11 @@ from storage.models import (
     OutboxMessage,
     Participant,
     Participation,
-    ProcessedUpdate,
     Sender,
+    as_utc,
     utcnow,
 )
-
-
-@dataclass
-class ParticipantState:
-    """Everything one conversation step needs to know about a participant."""
-
-    participant: Participant
-    conversation: Conversation | None
-    participation: Participation | None
-    chat_link: ChatLink | None
-    # Whether the update being handled was handled before.
-    seen_update: bool
-
-
-# Built once: constructing these statements cost more CPU than running them.
-_LOCK_PARTICIPANT = (
-    select(Participant.id).where(Participant.pseudonym == bindparam("pseudonym")).with_for_update()
-)
-_LOAD_STATE = (
-    select(
-        Participant,
-        Conversation,
-        Participation,
-        ChatLink,
-        exists().where(ProcessedUpdate.update_id == bindparam("update_id")).label("seen"),
-    )
-    .outerjoin(Conversation, Conversation.participant_id == Participant.id)
-    .outerjoin(Participation, Participation.id == Conversation.participation_id)
-    .outerjoin(ChatLink, ChatLink.participant_id == Participant.id)
-    .where(Participant.id == bindparam("participant_id"))
-)
-
-
-def load_state(session: Session, pseudonym: str, update_id: int | None) -> ParticipantState | None:
-    """A participant with their conversation, participation and chat link.
-
-    The participant's row stays locked until commit, which serialises all
-    updates of one participant across workers (PostgreSQL); SQLite already
-    serialises writers with BEGIN IMMEDIATE. The lock comes first, in a
-    statement of its own: a PostgreSQL ``SELECT ... FOR UPDATE`` that waits
-    for the lock still returns the joined rows as they were when it started,
-    so one statement would hand this turn the conversation from before the
-    turn it waited for.
-    """
-    participant_id = session.execute(_LOCK_PARTICIPANT, {"pseudonym": pseudonym}).scalar()
-    if participant_id is None:
-        return None
-    # Channels without update ids (the console) ask about -1, which never exists.
-    parameters = {
-        "participant_id": participant_id,
-        "update_id": update_id if update_id is not None else -1,
-    }
-    participant, conversation, participation, chat_link, seen_update = session.execute(
-        _LOAD_STATE, parameters
-    ).one()
-    return ParticipantState(participant, conversation, participation, chat_link, bool(seen_update))
+from storage.state import storable_text
 
 
 def find_participant(session: Session, pseudonym: str) -> Participant | None:
@@ -88,95 +33,9 @@ def find_participant(session: Session, pseudonym: str) -> Participant | None:
     return session.execute(query).scalar_one_or_none()
 
 
-def create_participant(
-    session: Session, pseudonym: str, language: str, chat_id: int | None
-) -> Participant:
-    """A new participant, with the chat link used to reach them (if any)."""
-    participant = Participant(pseudonym=pseudonym, language=language)
-    session.add(participant)
-    session.flush()
-    if chat_id is not None:
-        session.add(ChatLink(participant_id=participant.id, chat_id=chat_id))
-    return participant
-
-
-def update_chat_link(
-    session: Session, participant_id: int, chat_id: int, link: ChatLink | None
-) -> None:
-    """Remember the chat to reply to (it can change when a user moves devices)."""
-    now = utcnow()
-    if link is None:
-        session.add(ChatLink(participant_id=participant_id, chat_id=chat_id, last_seen_at=now))
-        return
-    if link.chat_id != chat_id:
-        link.chat_id = chat_id
-    seen = link.last_seen_at
-    # Once a day is precise enough for retention, and spares most turns an UPDATE.
-    if seen is None or now - _aware(seen) > timedelta(days=1):
-        link.last_seen_at = now
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def mark_processed(session: Session, update_id: int, participant_id: int) -> None:
-    """Record the update as handled, in the same transaction as its effects."""
-    session.add(ProcessedUpdate(update_id=update_id, participant_id=participant_id))
-
-
 def get_conversation(session: Session, participant_id: int) -> Conversation | None:
     """Where this participant is in the survey, or None before they consented."""
     return session.get(Conversation, participant_id)
-
-
-def start_participation(
-    session: Session,
-    participant: Participant,
-    conversation: Conversation | None,
-    *,
-    source: str | None,
-    language: str,
-    first_step: str,
-    round_id: str | None = None,
-    carry_profile: bool = False,
-) -> tuple[Conversation, Participation]:
-    """Begin a run through a round and point the (existing or new) conversation at it.
-
-    ``carry_profile``: age band and area come from their latest participation that has
-    them, so a follow-up round does not ask them again.
-    """
-    participation = Participation(
-        participant_id=participant.id, source=source, language=language, round_id=round_id
-    )
-    if carry_profile:
-        earlier = session.execute(
-            select(Participation.source, Participation.age_band, Participation.area)
-            .where(Participation.participant_id == participant.id)
-            .order_by(Participation.id)
-        ).all()
-        for earlier_source, age_band, area in earlier:
-            participation.source = participation.source or earlier_source
-            participation.age_band = age_band or participation.age_band
-            participation.area = area or participation.area
-    session.add(participation)
-    session.flush()
-    if conversation is None:
-        conversation = Conversation(
-            participant_id=participant.id,
-            participation_id=participation.id,
-            step=first_step,
-            paused=False,
-            pending=[],
-        )
-        session.add(conversation)
-    else:
-        conversation.participation_id = participation.id
-        conversation.step = first_step
-        conversation.paused = False
-        conversation.pending = []
-    return conversation, participation
 
 
 def took_round(session: Session, participant_id: int, round_id: str) -> bool:
@@ -212,38 +71,6 @@ def mid_survey(session: Session, participant_id: int) -> bool:
         exists().where(Conversation.participant_id == participant_id, Conversation.step != "done")
     )
     return bool(session.execute(query).scalar())
-
-
-def storable_text(text: str) -> str:
-    """The text as every database can hold it: NUL becomes U+FFFD.
-
-    PostgreSQL text cannot contain NUL at all (the insert fails, and the answer
-    with it); SQLite gets the same replacement so both store the same thing.
-    """
-    return text.replace("\x00", "\ufffd")
-
-
-def add_answer(
-    session: Session,
-    participation_id: int,
-    question_id: str,
-    *,
-    text: str | None = None,
-    button_value: str | None = None,
-    skipped: bool = False,
-    message_id: int | None = None,
-) -> Answer:
-    """Store one answer."""
-    answer = Answer(
-        participation_id=participation_id,
-        question_id=question_id,
-        text=storable_text(text) if text is not None else None,
-        button_value=button_value,
-        skipped=skipped,
-        message_id=message_id,
-    )
-    session.add(answer)
-    return answer
 
 
 def latest_answer(session: Session, participation_id: int) -> Answer | None:
@@ -430,13 +257,6 @@ def mark_unreachable(session: Session, pseudonym: str) -> bool:
     return True
 
 
-def mark_reachable(participant: Participant) -> None:
-    """They wrote to us again, so messages reach them again."""
-    # Only when set: most turns then write nothing extra.
-    if participant.unreachable:
-        participant.unreachable = False
-
-
 def participant_data(session: Session, participant_id: int) -> dict[str, Any]:
     """Everything stored about one participant, for /mydata."""
     participant = session.get(Participant, participant_id)
@@ -446,7 +266,7 @@ def participant_data(session: Session, participant_id: int) -> dict[str, Any]:
     conversation = session.get(Conversation, participant_id)
 
     def when(moment: datetime | None) -> str | None:
-        return _aware(moment).isoformat(timespec="seconds") if moment is not None else None
+        return as_utc(moment).isoformat(timespec="seconds") if moment is not None else None
 
     return {
         "pseudonym": participant.pseudonym,

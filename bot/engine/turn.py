@@ -31,21 +31,19 @@ from nlu.risk import Distress, RiskKind
 from nlu.service import Analyser, Analysis
 from privacy.identity import CallbackCodec
 from privacy.mydata import mydata_pieces
-from storage import (
-    Answer,
-    Case,
-    Conversation,
-    Database,
-    Participant,
-    Participation,
-    cases,
-    offers,
-    outbox,
-)
+from storage import Answer, Case, Database, cases, offers, outbox
 from storage import feedback as reactions
 from storage import repository as repo
+from storage import state as turn_state
 from storage.database import Session
 from storage.models import CaseReason, OutboxKind, OutboxMessage, OutboxStatus, Reaction, utcnow
+from storage.state import (
+    Classification,
+    ConversationRow,
+    ParticipantRow,
+    ParticipationRow,
+    TurnState,
+)
 from survey.config import Question, StartCode, Survey
 from survey.feedback import FeedbackFile
 from survey.offers import Catalogue
@@ -141,33 +139,42 @@ class Turn:
         self.session = session
         self.incoming = incoming
         self.analysis = analysis
-        self.participant: Participant | None = None
-        self.conversation: Conversation | None = None
-        self.participation: Participation | None = None
+        # The participant's rows, written back once at the end of the turn (TurnState.save).
+        self.state = TurnState(participant=None)
         # The participant's open handover case: a youth worker reads along.
         self.case: Case | None = None
         self.case_turn = CaseTurn(self)
+
+    @property
+    def participant(self) -> ParticipantRow | None:
+        """None when nothing may be stored: before consent, or erased."""
+        return self.state.participant
+
+    @property
+    def conversation(self) -> ConversationRow | None:
+        """None before consent."""
+        return self.state.conversation
+
+    @property
+    def participation(self) -> ParticipationRow | None:
+        return self.state.participation
 
     # -- the frame around every event -----------------------------------------------------
 
     def run(self) -> Response:
         incoming = self.incoming
-        state = repo.load_state(self.session, incoming.pseudonym, incoming.update_id)
-        if state is not None:
-            if state.seen_update:
+        loaded = turn_state.load(self.session, incoming.pseudonym, incoming.update_id)
+        if loaded is not None and loaded.participant is not None:
+            if loaded.seen_update:
                 return Response(duplicate=True)
-            self.participant = state.participant
-            self.conversation = state.conversation
-            self.participation = state.participation
+            self.state = loaded
             if incoming.chat_id is not None:
-                repo.update_chat_link(
-                    self.session, self.participant.id, incoming.chat_id, state.chat_link
-                )
+                turn_state.update_chat_link(self.session, loaded, incoming.chat_id)
             # Whoever blocked the bot and writes again has unblocked it.
-            repo.mark_reachable(self.participant)
+            loaded.participant.unreachable = False
             if self.conversation is not None and self.conversation.paused:
                 # A case pauses the survey, so only a paused conversation can have one.
-                self.case = cases.open_case_of(self.session, self.participant.id)
+                self.case = cases.open_case_of(self.session, loaded.participant.id)
 
         event = incoming.event
         if self.case is not None and not self.consent_outdated:
@@ -183,8 +190,9 @@ class Turn:
                 self.answer_distress(response, self.distress)
 
         # self.participant is None when nothing may be stored (before consent, or erased).
+        self.state.save(self.session)
         if self.participant is not None and incoming.update_id is not None:
-            repo.mark_processed(self.session, incoming.update_id, self.participant.id)
+            turn_state.mark_processed(self.session, incoming.update_id, self.participant.id)
         response.step = self.conversation.step if self.conversation is not None else None
         return response
 
@@ -287,22 +295,25 @@ class Turn:
 
     def store_text(
         self, question_id: str, text: str, message_id: int | None, button_value: str | None = None
-    ) -> Answer:
+    ) -> None:
         """Store a typed answer with what the NLU made of it."""
         assert self.participation is not None
-        answer = repo.add_answer(
+        prediction = self.prediction
+        turn_state.add_answer(
             self.session,
             self.participation.id,
             question_id,
             text=text,
             button_value=button_value,
             message_id=message_id,
+            classification=None
+            if prediction is None
+            else Classification(prediction.themes, prediction.scores, prediction.model_version),
+            distress=None if self.analysis is None else bool(self.analysis.distress),
         )
-        self.note_analysis(answer)
-        return answer
 
     def note_analysis(self, answer: Answer) -> None:
-        """Copy the prediction (if any came in time) and the distress flag onto an answer."""
+        """Copy the prediction (if any) and the distress flag onto an edited answer."""
         if self.analysis is None:
             return
         prediction = self.analysis.prediction
@@ -471,10 +482,9 @@ class Turn:
         if repo.took_round(self.session, self.participant.id, round_id):
             return Response([Reply(self.text("round_already_done"))])
         first = self.route.first(round_id)
-        self.conversation, self.participation = repo.start_participation(
+        turn_state.start_participation(
             self.session,
-            self.participant,
-            self.conversation,
+            self.state,
             source=None,
             language=self.language,
             first_step=str(first),
@@ -577,6 +587,7 @@ class Turn:
         """Everything stored about the participant, as a JSON document in one or more messages."""
         if self.participant is None:
             return Response([Reply(self.text("mydata_nothing"))])
+        self.state.save(self.session)  # what they see includes this turn's changes
         pieces = mydata_pieces(self.session, self.participant.id)
         return Response([Reply(self.text("mydata_intro")), *(Reply(p) for p in pieces)])
 
@@ -757,14 +768,16 @@ class Turn:
             return Response([Reply(self.survey.text(key, language))], origin=Reply(welcome_text))
         if choice != "yes":
             return self.invalid()
-        if self.participant is None:
-            self.participant = repo.create_participant(
+        participant = self.participant
+        if participant is None:
+            participant = turn_state.create_participant(
                 self.session, self.incoming.pseudonym, language, self.incoming.chat_id
             )
-        self.participant.language = language
+            self.state.participant = participant
+        participant.language = language
         outdated = self.consent_outdated
-        self.participant.consent_version = self.survey.privacy.version
-        self.participant.consented_at = utcnow()
+        participant.consent_version = self.survey.privacy.version
+        participant.consented_at = utcnow()
         if self.case is not None:
             # Consent renewed while a youth worker reads along: that conversation goes on.
             return Response([Reply(self.text("handover_already_open"))], origin=Reply(welcome_text))
@@ -774,10 +787,9 @@ class Turn:
             self.conversation.paused = False
             return Response([self.current_prompt()], origin=Reply(welcome_text))
         source = self.survey.source(StartCode.parse(code).source)
-        self.conversation, self.participation = repo.start_participation(
+        turn_state.start_participation(
             self.session,
-            self.participant,
-            self.conversation,
+            self.state,
             source=source.id if source else None,
             language=language,
             first_step=str(self.route.first()),
@@ -815,7 +827,7 @@ class Turn:
         assert self.participation is not None
         if not self.apply_profile(question, option_id):
             return Response([self.prompts.age_gate_confirm(option_id, self.language)])
-        repo.add_answer(
+        turn_state.add_answer(
             self.session,
             self.participation.id,
             question.id,
@@ -852,9 +864,7 @@ class Turn:
         repo.delete_participant(self.session, self.participant.id)
         # The rows are gone; nothing loaded about them may be flushed back.
         self.session.expunge_all()
-        self.participant = None
-        self.conversation = None
-        self.participation = None
+        self.state = TurnState(participant=None)
 
     def press_answer(self, question_id: str, option_id: str) -> Response:
         question = self.asked(question_id)
@@ -952,7 +962,7 @@ class Turn:
             return self.invalid()
         ticked = list(self.conversation.pending)
         labels = {o.id: o.label[self.language] for o in question.options}
-        repo.add_answer(
+        turn_state.add_answer(
             self.session,
             self.participation.id,
             question.id,
@@ -971,7 +981,7 @@ class Turn:
             return self.stale()
         if not question.skippable:
             return self.invalid()
-        repo.add_answer(self.session, self.participation.id, question.id, skipped=True)
+        turn_state.add_answer(self.session, self.participation.id, question.id, skipped=True)
         return Response(
             [self.move_to(self.route.after(question))],
             origin=self.prompts.answered(question, self.language, self.text("button_skip")),

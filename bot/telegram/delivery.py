@@ -51,10 +51,12 @@ log = structlog.get_logger("jeugdstem.delivery")
 LONG_POLL_SECONDS = 10
 # While updates are being handled the next poll returns at once (the unhandled ones
 # come back with it), so polls are paced: one when an update has been handled, but
-# at least BUSY_POLL_GAP apart (each poll parses up to 100 updates again) and at most
-# BUSY_POLL_SECONDS. New arrivals wait at most that long.
+# at least BUSY_POLL_GAP apart (each poll hands out the unhandled ones again) and at
+# most BUSY_POLL_SECONDS. A new arrival waits for the next poll, so the gap is added
+# to its reply time: a short gap buys latency with a little CPU under moderate load
+# (measured in docs/performance.md, "Latency at 300 updates/s").
 BUSY_POLL_SECONDS = 0.2
-BUSY_POLL_GAP = 0.05
+BUSY_POLL_GAP = 0.01
 # Seconds a getUpdates answer may take beyond its long-poll wait (PTB's read timeout).
 READ_TIMEOUT_SECONDS = 5.0
 # Longest wait between attempts when Telegram cannot be reached.

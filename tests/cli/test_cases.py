@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import update
 
 from storage import Case, Database, cases
-from storage import repository as repo
+from storage import state as turn_state
 from storage.models import CaseReason, utcnow
 from tests.support.cli import run_jeugdstem
 from tests.support.paths import REPO
@@ -21,7 +21,7 @@ def seed(database: Database) -> None:
     with database.transaction() as session:
         ids = []
         for number, reason in enumerate((CaseReason.ALARM, CaseReason.REQUEST, CaseReason.CONCERN)):
-            person = repo.create_participant(session, f"pseudonym-{number}", "nl", None)
+            person = turn_state.create_participant(session, f"pseudonym-{number}", "nl", None)
             case = cases.open_case(
                 session,
                 person.id,

@@ -81,3 +81,14 @@ def test_the_vocabulary_finds_each_term_and_only_its_terms() -> None:
     found = vocabulary.columns(["duur", "onbekend", "école", "duur", "", "à vélo"])
     assert found.tolist() == [5, 3, 5, 4]
     assert Vocabulary([]).columns(["duur"]).tolist() == []
+
+
+def test_a_vocabulary_read_in_slices_from_a_model_file_array_is_the_same() -> None:
+    """A model file's terms come as one numpy array, read a slice at a time."""
+    terms = [f"w{number}é" if number % 3 else f"{number} ë" for number in range(5_000)]
+    from_file = Vocabulary(np.array(terms, dtype=np.str_))
+    assert len(from_file) == 5_000
+    assert from_file.terms() == terms
+    asked = [terms[4_999], "onbekend", terms[0], terms[2_048], terms[2_047]]
+    assert from_file.columns(asked).tolist() == [4_999, 0, 2_048, 2_047]
+    assert from_file.columns(asked).tolist() == Vocabulary(terms).columns(asked).tolist()

@@ -16,6 +16,7 @@ from bot.engine import Command, Start, SurveyEngine
 from privacy.retention import RetentionResult, apply_retention
 from storage import Answer, ChatLink, Database, cases
 from storage import repository as repo
+from storage import state as turn_state
 from storage.models import CaseReason, Sender, utcnow
 from survey.config import Survey
 from tests.support.chat import Chat, advance_to, snapshot, t
@@ -214,7 +215,7 @@ async def test_case_messages_go_some_days_after_their_case_closed(
     with database.transaction() as session:
         case_ids = []
         for number, closed_days_ago in enumerate((days + 1, days - 1, None)):
-            person = repo.create_participant(session, f"pseudonym-case-{number}", "nl", None)
+            person = turn_state.create_participant(session, f"pseudonym-case-{number}", "nl", None)
             case = cases.open_case(
                 session,
                 person.id,

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage import Database, OfferShown
 from storage import offers as store
-from storage import repository as repo
+from tests.support.audience import just_consented
 
 NOVEMBER = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 
@@ -17,12 +17,7 @@ NOVEMBER = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 def person(database: Database, number: int, source: str) -> int:
     """A participant who came through ``source``; their row id."""
     with database.transaction() as session:
-        participant = repo.create_participant(session, f"{number:064x}", "nl", chat_id=None)
-        session.flush()
-        repo.start_participation(
-            session, participant, None, source=source, language="nl", first_step="q:age"
-        )
-        return participant.id
+        return just_consented(session, f"{number:064x}", first_step="q:age", source=source)
 
 
 def shown(

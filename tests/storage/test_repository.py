@@ -6,18 +6,15 @@ import threading
 import time
 
 from storage import Database
-from storage import repository as repo
+from storage import state as turn_state
+from tests.support.audience import just_consented
 
 PSEUDONYM = "c" * 64
 
 
 def _participant_with_conversation(database: Database) -> None:
     with database.transaction() as session:
-        participant = repo.create_participant(session, PSEUDONYM, "nl", chat_id=None)
-        session.flush()
-        repo.start_participation(
-            session, participant, None, source=None, language="nl", first_step="q:free-time"
-        )
+        just_consented(session, PSEUDONYM)
 
 
 def test_a_turn_that_waited_for_the_lock_sees_the_previous_turn(database: Database) -> None:
@@ -34,7 +31,7 @@ def test_a_turn_that_waited_for_the_lock_sees_the_previous_turn(database: Databa
 
     def second_turn() -> None:
         with other.transaction() as session:
-            state = repo.load_state(session, PSEUDONYM, update_id=2)
+            state = turn_state.load(session, PSEUDONYM, update_id=2)
             assert state is not None and state.conversation is not None
             seen["pending"] = list(state.conversation.pending)
             seen["version"] = state.conversation.version
@@ -42,14 +39,16 @@ def test_a_turn_that_waited_for_the_lock_sees_the_previous_turn(database: Databa
 
     try:
         with database.transaction() as session:
-            state = repo.load_state(session, PSEUDONYM, update_id=1)
+            state = turn_state.load(session, PSEUDONYM, update_id=1)
             assert state is not None and state.conversation is not None
             waiting = threading.Thread(target=second_turn)
             waiting.start()
             time.sleep(0.5)  # the second turn is now waiting for the participant's lock
             assert waiting.is_alive()
+            assert state.participant is not None
             state.conversation.pending = ["sport"]
-            repo.mark_processed(session, 2, state.participant.id)
+            state.save(session)
+            turn_state.mark_processed(session, 2, state.participant.id)
         waiting.join(timeout=30)
         assert not waiting.is_alive()
     finally:

@@ -6,13 +6,35 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from storage import ChatLink, Conversation, Database, Participant, Participation
+from storage import Answer, ChatLink, Conversation, Database, Participant, Participation
 from storage import repository as repo
+from storage import state as turn_state
+from storage.database import Session
 from survey.config import load_survey
 from tests.support.paths import CONFIG
 
 # The privacy text version of the shipped config.yml: what they agreed to.
 CONSENTED_TO = load_survey(CONFIG).privacy.version
+
+
+def just_consented(
+    session: Session,
+    pseudonym: str,
+    *,
+    first_step: str = "q:free-time",
+    source: str | None = None,
+    chat_id: int | None = None,
+) -> int:
+    """Someone who just agreed, stored as the engine's turn stores them; their row id."""
+    participant = turn_state.create_participant(session, pseudonym, "nl", chat_id)
+    turn_state.start_participation(
+        session,
+        turn_state.TurnState(participant),
+        source=source,
+        language="nl",
+        first_step=first_step,
+    )
+    return participant.id
 
 
 @dataclass(frozen=True)
@@ -90,7 +112,8 @@ def give_themes(
     scores (unconfirmed), and/or staff's label."""
     with database.transaction() as session:
         participation = repo.participations_of(session, person.pseudonym)[0]
-        answer = repo.add_answer(session, participation.id, "holds-back", text="(seeded)")
+        answer_id = turn_state.add_answer(session, participation.id, "holds-back", text="(seeded)")
+        answer = session.get_one(Answer, answer_id)
         if predicted is not None:
             repo.set_prediction(answer, list(predicted), predicted, "test")
         if themes is not None:

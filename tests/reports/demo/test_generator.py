@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from reports.demo.data import DATA_FILE, DemoError, load_demo_data
 from reports.demo.generator import DemoStats, fill_demo
 from storage import Answer, Base, Database, Participant, Participation
-from storage import repository as repo
+from storage import state as turn_state
 from survey.config import Survey
 from tests.support.cli import run_jeugdstem
 
@@ -98,7 +98,7 @@ def test_answers_are_spread_so_some_stop_early(database: Database, survey: Surve
         ):
             asked[run].append(question)
         # Ids come from sequences on PostgreSQL: the next ordinary insert must not collide.
-        newcomer = repo.create_participant(session, "f" * 64, "nl", chat_id=None)
+        newcomer = turn_state.create_participant(session, "f" * 64, "nl", chat_id=None)
         assert newcomer.id > 50
     finished = [run for run, done in runs if done is not None]
     unfinished = [run for run, done in runs if done is None]
