@@ -48,7 +48,7 @@ class _Row:
         self.mark_saved()
 
     def _values(self) -> dict[str, Any]:
-        # Lists are copied: ``pending`` is changed in place by nobody, but compared by value.
+        # Lists are copied, so a list changed in place still differs from its saved copy.
         return {
             f.name: list(value) if isinstance(value := getattr(self, f.name), list) else value
             for f in fields(self)  # type: ignore[arg-type]
@@ -207,13 +207,13 @@ _EARLIER_PROFILES = (
 def load(session: Session, pseudonym: str, update_id: int | None) -> TurnState | None:
     """A participant with their conversation, participation and chat link; None: unknown.
 
-    The participant's row stays locked until commit, which serialises all
-    updates of one participant across workers (PostgreSQL); SQLite already
-    serialises writers with BEGIN IMMEDIATE. The lock comes first, in a
-    statement of its own: a PostgreSQL ``SELECT ... FOR UPDATE`` that waits
-    for the lock still returns the joined rows as they were when it started,
-    so one statement would hand this turn the conversation from before the
-    turn it waited for.
+    On PostgreSQL the participant's row stays locked until commit, which
+    serialises all updates of one participant across workers; SQLite already
+    serialises writers with BEGIN IMMEDIATE, so there the lock is left out. The
+    lock comes first, in a statement of its own: a PostgreSQL ``SELECT ... FOR
+    UPDATE`` that waits for the lock still returns the joined rows as they were
+    when it started, so one statement would hand this turn the conversation from
+    before the turn it waited for.
     """
     connection = session.connection()
     locked = connection.dialect.name == "sqlite" or (

@@ -189,8 +189,8 @@ class Turn:
             if self.distress:
                 self.answer_distress(response, self.distress)
 
-        # self.participant is None when nothing may be stored (before consent, or erased).
         self.state.save(self.session)
+        # self.participant is None when nothing may be stored (before consent, or erased).
         if self.participant is not None and incoming.update_id is not None:
             turn_state.mark_processed(self.session, incoming.update_id, self.participant.id)
         response.step = self.conversation.step if self.conversation is not None else None
