@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import statistics
 import tempfile
@@ -122,12 +123,28 @@ def percentiles(seconds: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p99 * 1000
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The kernel's high-water mark of the process's resident memory."""
+def status_mb(pid: int, field: str) -> float:
+    """One memory line of /proc/PID/status, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError("VmHWM not found")
+    raise RuntimeError(f"{field} not found")
+
+
+async def peak_anonymous_mb(pid: int, done: asyncio.Event) -> float:
+    """The most private memory (RssAnon) the process held, sampled every 50 ms.
+
+    VmHWM counts the pages of shared libraries the process has mapped too, and how many
+    of those are mapped depends on the page cache: numpy's and OpenBLAS's files, freshly
+    written by pip in a new clone, are mapped more fully than the same files read weeks
+    ago (docs/performance.md). RssAnon is what the bot itself allocated.
+    """
+    peak = 0.0
+    while not done.is_set():
+        peak = max(peak, status_mb(pid, "RssAnon"))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), 0.05)
+    return peak
 
 
 async def run(
@@ -174,11 +191,15 @@ async def run(
         timer = Timer()
         started = time.perf_counter()
         deadline = started + duration
+        done = asyncio.Event()
+        sampling = asyncio.create_task(peak_anonymous_mb(bot.process.pid, done))
         await asyncio.gather(
             *(participant(api, 7_000_000 + i, timer, think, deadline) for i in range(participants))
         )
         elapsed = time.perf_counter() - started
-        rss = peak_rss_mb(bot.process.pid)
+        done.set()
+        anonymous = await sampling
+        rss = status_mb(bot.process.pid, "VmHWM")
         bot_user, bot_system = psutil.Process(bot.process.pid).cpu_times()[:2]
         driver_cpu = sum(psutil.Process().cpu_times()[:2])
     finally:
@@ -204,7 +225,8 @@ async def run(
     )
     print("                    its first message or edit; excludes the driver's own queueing)")
     print(f"errors              {errors}")
-    print(f"bot peak RSS        {rss:.0f} MB")
+    print(f"bot peak RSS        {rss:.0f} MB (VmHWM: with the pages of shared libraries)")
+    print(f"                    {anonymous:.0f} MB its own memory at most (RssAnon)")
     print(
         f"CPU seconds         bot {bot_user + bot_system:.1f} (user {bot_user:.1f}, system "
         f"{bot_system:.1f}: {(bot_user + bot_system) / timer.updates * 1000:.2f} ms per update),"
