@@ -1,4 +1,4 @@
-"""What the export and report benchmarks share: real commands measured, fresh databases."""
+"""What the benchmarks share: real commands measured, a process's memory, fresh databases."""
 
 from __future__ import annotations
 
@@ -54,31 +54,34 @@ def run_jeugdstem(args: list[str], url: str, log: Path) -> Run:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-        peak_kb = 0
+        peak_mb = 0.0
         while True:
             # Not ru_maxrss: a forked child inherits this process's own peak, which the
             # demo data makes large. The child's VmHWM starts afresh at exec.
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
-            peak_kb = max(peak_kb, _high_water_kb(child.pid))
+            peak_mb = max(peak_mb, memory_mb(child.pid, "VmHWM") or 0.0)
             time.sleep(0.02)
         seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(seconds, cpu, peak_kb / 1024, child.returncode, log.read_text("utf-8", "replace"))
+    return Run(seconds, cpu, peak_mb, child.returncode, log.read_text("utf-8", "replace"))
 
 
-def _high_water_kb(pid: int) -> int:
-    """The process's peak resident memory so far (Linux), 0 once it is gone."""
+def memory_mb(pid: int, field: str) -> float | None:
+    """One memory line of /proc/PID/status (VmHWM, VmRSS, RssAnon ...) in MB (Linux).
+
+    None once the process is gone, or when the kernel has no such line.
+    """
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) / 1024
     except (OSError, ValueError):
         pass
-    return 0
+    return None
 
 
 def postgres_databases(server: PostgresServer, names: list[str]) -> list[str]:

@@ -35,6 +35,7 @@ from typing import Any
 import psutil
 import yaml
 
+from benchmarks.commands import memory_mb
 from tests.support.bot_process import BotProcess, bot_environment
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.models import shared_models
@@ -123,14 +124,6 @@ def percentiles(seconds: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p99 * 1000
 
 
-def status_mb(pid: int, field: str) -> float:
-    """One memory line of /proc/PID/status, in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"{field} not found")
-
-
 async def peak_anonymous_mb(pid: int, done: asyncio.Event) -> float:
     """The most private memory (RssAnon) the process held, sampled every 50 ms.
 
@@ -141,7 +134,7 @@ async def peak_anonymous_mb(pid: int, done: asyncio.Event) -> float:
     """
     peak = 0.0
     while not done.is_set():
-        peak = max(peak, status_mb(pid, "RssAnon"))
+        peak = max(peak, memory_mb(pid, "RssAnon") or 0.0)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), 0.05)
     return peak
@@ -199,7 +192,9 @@ async def run(
         elapsed = time.perf_counter() - started
         done.set()
         anonymous = await sampling
-        rss = status_mb(bot.process.pid, "VmHWM")
+        rss = memory_mb(bot.process.pid, "VmHWM")
+        if rss is None:
+            raise RuntimeError("the bot's VmHWM could not be read")
         bot_user, bot_system = psutil.Process(bot.process.pid).cpu_times()[:2]
         driver_cpu = sum(psutil.Process().cpu_times()[:2])
     finally:

@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchmarks.commands import memory_mb
 from storage import Database
 from storage import outbox as outbox_rows
 from storage.models import OutboxKind, OutboxStatus
@@ -37,17 +38,6 @@ from tests.support.youngster import PSEUDONYMS
 
 FIRST_CHAT = 3_000_000
 EDGE_SECONDS = 5.0
-
-
-def rss_mb(pid: int) -> float | None:
-    """Resident memory of a process in MB (Linux), None once it is gone."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 async def one_run(
@@ -63,7 +53,7 @@ async def one_run(
     assert process.process is not None
     samples: list[tuple[int, float]] = []
     while process.alive:
-        memory = rss_mb(process.process.pid)
+        memory = memory_mb(process.process.pid, "VmRSS")
         if memory is not None:
             samples.append((len(api.send_times), memory))
         if stop_after is not None and len(api.send_times) >= stop_after:

@@ -55,7 +55,7 @@ class Vocabulary:
 
         Read a slice at a time: the terms of a model file as Python strings all at once
         are tens of thousands of small objects, and the allocator keeps the memory they
-        were in after they are gone (6 MB of the bot's peak RSS per model).
+        were in after they are gone (docs/performance.md, "Memory at start-up").
         """
         count = len(terms)
         lengths = np.empty(count, dtype=np.int64)

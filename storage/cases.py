@@ -24,9 +24,9 @@ from storage.models import (
     ChatLink,
     Participation,
     Sender,
+    storable_text,
     utcnow,
 )
-from storage.state import storable_text
 
 
 def open_case_of(session: Session, participant_id: int) -> Case | None:

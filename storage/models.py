@@ -26,6 +26,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def storable_text(text: str) -> str:
+    """The text as every database can hold it: NUL becomes U+FFFD.
+
+    PostgreSQL text cannot contain NUL at all (the insert fails, and the answer
+    with it); SQLite gets the same replacement so both store the same thing.
+    """
+    return text.replace("\x00", "\ufffd")
+
+
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; they were stored in UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

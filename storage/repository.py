@@ -22,9 +22,9 @@ from storage.models import (
     Participation,
     Sender,
     as_utc,
+    storable_text,
     utcnow,
 )
-from storage.state import storable_text
 
 
 def find_participant(session: Session, pseudonym: str) -> Participant | None:

@@ -28,6 +28,7 @@ from storage.models import (
     Participation,
     ProcessedUpdate,
     as_utc,
+    storable_text,
     utcnow,
 )
 
@@ -352,15 +353,6 @@ def start_participation(
         conversation.step = first_step
         conversation.paused = False
         conversation.pending = []
-
-
-def storable_text(text: str) -> str:
-    """The text as every database can hold it: NUL becomes U+FFFD.
-
-    PostgreSQL text cannot contain NUL at all (the insert fails, and the answer
-    with it); SQLite gets the same replacement so both store the same thing.
-    """
-    return text.replace("\x00", "\ufffd")
 
 
 @dataclass(frozen=True)
